@@ -13,6 +13,8 @@ namespace atbackfill {
 struct Error {
   std::string message;
   bool retryable = false;
+  // A machine-readable reason where callers branch on it (e.g. "RepoNotFound"), else empty.
+  std::string code = {};
 };
 
 inline Error permanent_error(std::string message) { return Error{std::move(message), false}; }

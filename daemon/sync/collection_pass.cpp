@@ -1,0 +1,78 @@
+#include "sync/collection_pass.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "atproto/list_records.hpp"
+#include "net/url.hpp"
+#include "sync/async_util.hpp"
+#include "sync/xrpc_fetch.hpp"
+
+namespace atbackfill::sync {
+namespace {
+
+// Fetches and decodes one page; a body that does not decode counts as a retryable failure
+// (proxies and truncating middleboxes produce those), so it goes through the same retries.
+boost::asio::awaitable<Expected<atproto::ListRecordsPage>> fetch_page(SyncContext& context, const std::string& url,
+                                                                      const std::string& did,
+                                                                      const std::string& collection) {
+  auto response = co_await xrpc_get(context.http, url);
+  if (!response) co_return response.error();
+  auto page = atproto::decode_list_records(response->body, did, collection);
+  if (!page) co_return Error{"undecodable listRecords page: " + page.error().message, true};
+  co_return page;
+}
+
+}  // namespace
+
+std::string list_records_url(const std::string& pds_url, const std::string& did, const std::string& collection,
+                             int limit, const std::optional<std::string>& cursor) {
+  std::string url = pds_url + "/xrpc/com.atproto.repo.listRecords?repo=" + net::url_encode(did) +
+                    "&collection=" + net::url_encode(collection) + "&limit=" + std::to_string(limit) + "&reverse=true";
+  if (cursor) url += "&cursor=" + net::url_encode(*cursor);
+  return url;
+}
+
+boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& context, std::string did,
+                                                                   std::string pds_url, std::string collection) {
+  const auto state = co_await context.store.load_collection(did, collection);
+  std::optional<std::string> cursor = state.cursor;
+  PassSummary summary;
+  for (;;) {
+    const auto url = list_records_url(pds_url, did, collection, context.options.page_size, cursor);
+    auto page = co_await with_retries(context.options.retry, "listRecords " + did + " " + collection,
+                                      [&] { return fetch_page(context, url, did, collection); });
+    if (!page) {
+      co_await context.store.record_collection_error(did, collection, page.error().message);
+      co_return page.error();
+    }
+    for (const auto& rejected : page->rejected)
+      spdlog::warn("record rejected did={} collection={} uri=\"{}\" reason=\"{}\"", did, collection, rejected.uri,
+                   rejected.reason);
+    for (const auto& record : page->records)
+      if (record.repaired)
+        spdlog::warn("record repaired did={} collection={} rkey={} reason=\"characters jsonb cannot store were "
+                     "replaced by U+FFFD\"",
+                     did, collection, record.rkey);
+
+    const auto verdict = atproto::next_page_verdict(*page, cursor);
+    if (verdict == atproto::PageVerdict::cursor_stuck) {
+      const std::string message = "server returned the same cursor \"" + *cursor + "\" again; stopping this pass";
+      co_await context.store.record_collection_error(did, collection, message);
+      co_return permanent_error(message);
+    }
+    const bool done = verdict == atproto::PageVerdict::done;
+    summary.pages += 1;
+    summary.records += static_cast<std::int64_t>(page->records.size());
+    summary.rejected += static_cast<std::int64_t>(page->rejected.size());
+    const auto next_cursor = page->cursor;
+    const auto page_records = page->records.size();
+    co_await context.store.commit_page(store::PageCommit{did, collection, next_cursor, std::move(page->records),
+                                                         static_cast<std::int64_t>(page->rejected.size()), done});
+    spdlog::debug("page committed did={} collection={} records={} cursor={}", did, collection, page_records,
+                  next_cursor.value_or("-"));
+    if (done) co_return summary;
+    cursor = next_cursor;
+  }
+}
+
+}  // namespace atbackfill::sync
