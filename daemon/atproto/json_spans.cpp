@@ -84,14 +84,14 @@ class Walker {
     return decoded;
   }
 
-  // Skips one value of any kind. Containers are skipped by counting brackets outside
-  // strings, which is exact for valid JSON and needs no recursion however deep it nests.
+  // Skips one value of any kind. Containers are skipped by matching brackets outside
+  // strings, with an explicit stack, so that no depth of nesting can exhaust the call stack.
   bool skip_value() {
     skip_space();
     const char c = peek();
     if (c == '"') return skip_string();
     if (c == '{' || c == '[') {
-      std::size_t depth = 0;
+      std::string open;  // the closing bracket each open container expects
       while (pos_ < text_.size()) {
         const char d = text_[pos_];
         if (d == '"') {
@@ -99,10 +99,11 @@ class Walker {
           continue;
         }
         if (d == '{' || d == '[') {
-          ++depth;
+          open += d == '{' ? '}' : ']';
         } else if (d == '}' || d == ']') {
-          if (depth == 0) return false;
-          if (--depth == 0) {
+          if (open.empty() || open.back() != d) return false;
+          open.pop_back();
+          if (open.empty()) {
             ++pos_;
             return true;
           }
