@@ -34,7 +34,8 @@ std::string read_did(const Reader& reader, const Field& field) {
   }
   // Only these two methods can be resolved to a PDS.
   if (!text.starts_with("did:plc:") && !text.starts_with("did:web:")) {
-    reader.fail(field, "\"" + text + "\" uses an unsupported DID method (expected did:plc or did:web)");
+    reader.fail(field,
+                "\"" + text + "\" uses an unsupported DID method (expected did:plc or did:web)");
   }
   return text;
 }

@@ -26,8 +26,8 @@ constexpr std::int64_t max_millis = 10LL * 366 * 24 * 60 * 60 * 1000;
 constexpr std::string_view examples = "e.g. \"500ms\", \"30s\", \"5m\", \"24h\" or \"1h30m\"";
 
 Error invalid(std::string_view text, std::string_view why) {
-  return permanent_error("\"" + std::string(text) + "\" is not a valid duration: " +
-                         std::string(why));
+  return permanent_error("\"" + std::string(text) +
+                         "\" is not a valid duration: " + std::string(why));
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -45,8 +45,8 @@ Expected<Duration> parse_duration(std::string_view text) {
     const std::size_t digits_start = pos;
     while (pos < text.size() && is_digit(text[pos])) ++pos;
     if (pos == digits_start) {
-      return invalid(text, "expected a whole number followed by a unit (" +
-                               std::string(examples) + ")");
+      return invalid(text,
+                     "expected a whole number followed by a unit (" + std::string(examples) + ")");
     }
     // Ten years in milliseconds has 12 digits; more can only overflow.
     if (pos - digits_start > 13) return invalid(text, "too long (at most ten years)");
@@ -65,8 +65,8 @@ Expected<Duration> parse_duration(std::string_view text) {
       if (units[i].name == unit_text) unit_index = i;
     }
     if (unit_index == units.size()) {
-      return invalid(text, "unknown unit \"" + std::string(unit_text) +
-                               "\" (expected ms, s, m, h or d)");
+      return invalid(text,
+                     "unknown unit \"" + std::string(unit_text) + "\" (expected ms, s, m, h or d)");
     }
     if (!first && unit_index <= previous_unit) {
       return invalid(text, "units must go from largest to smallest, each at most once");

@@ -28,8 +28,7 @@ YAML::Node parse_yaml(const Reader& reader, const std::string& text) {
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& error) {
-    reader.fail(error.mark.line >= 0 ? error.mark.line + 1 : 1, {},
-                "invalid YAML: " + error.msg);
+    reader.fail(error.mark.line >= 0 ? error.mark.line + 1 : 1, {}, "invalid YAML: " + error.msg);
   }
   if (documents.size() > 1) {
     const auto mark = documents[1].Mark();
@@ -40,16 +39,16 @@ YAML::Node parse_yaml(const Reader& reader, const std::string& text) {
 }
 
 Settings build(const Reader& reader, const YAML::Node& root) {
-  const Field top{root, {}, root.IsNull() || root.Mark().line < 0 ? 1 : root.Mark().line + 1, {}, 1};
+  const Field top{
+      root, {}, root.IsNull() || root.Mark().line < 0 ? 1 : root.Mark().line + 1, {}, 1};
   if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
     reader.fail(top, "the top level must be a map of settings, got " + detail::describe(root));
   }
   Settings settings;
   std::optional<Field> collections;
   std::optional<Field> accounts;
-  for (const auto& entry :
-       reader.entries(top, {"database", "identity", "hosts", "sync", "collections", "accounts",
-                            "status", "network"})) {
+  for (const auto& entry : reader.entries(top, {"database", "identity", "hosts", "sync",
+                                                "collections", "accounts", "status", "network"})) {
     if (entry.key == "database") {
       detail::read_database(reader, entry, settings.database);
     } else if (entry.key == "identity") {

@@ -23,7 +23,8 @@ std::string non_empty_string(const Reader& reader, const Field& field) {
 // Stored without trailing slashes so that callers can append "/xrpc/...".
 std::string base_url(const Reader& reader, const Field& field) {
   auto text = non_empty_string(reader, field);
-  if (const auto problem = base_url_problem(text)) reader.fail(field, "\"" + text + "\" " + *problem);
+  if (const auto problem = base_url_problem(text))
+    reader.fail(field, "\"" + text + "\" " + *problem);
   while (text.ends_with('/')) text.pop_back();
   return text;
 }
@@ -39,8 +40,7 @@ HandleMethod handle_method(const Reader& reader, const Field& field) {
 void read_limits(const Reader& reader, const Field& field, HostLimitsOverride& out) {
   for (const auto& entry : reader.entries(field, {"requests_per_minute", "max_concurrent"})) {
     if (entry.key == "requests_per_minute") {
-      out.requests_per_minute =
-          static_cast<int>(reader.integer(entry, 1, max_requests_per_minute));
+      out.requests_per_minute = static_cast<int>(reader.integer(entry, 1, max_requests_per_minute));
     } else {
       out.max_concurrent = static_cast<int>(reader.integer(entry, 1, max_concurrent_limit));
     }
@@ -69,8 +69,8 @@ void read_database(const Reader& reader, const Field& field, Settings::Database&
 }
 
 void read_identity(const Reader& reader, const Field& field, Settings::Identity& out) {
-  for (const auto& entry : reader.entries(field, {"plc_url", "handle_resolver", "cache_ttl",
-                                                  "handle_methods"})) {
+  for (const auto& entry :
+       reader.entries(field, {"plc_url", "handle_resolver", "cache_ttl", "handle_methods"})) {
     if (entry.key == "plc_url") {
       out.plc_url = base_url(reader, entry);
     } else if (entry.key == "handle_resolver") {
@@ -161,9 +161,8 @@ void read_network(const Reader& reader, const Field& field, Settings::Network& o
     } else {
       auto text = non_empty_string(reader, entry);
       // It goes into an HTTP header verbatim.
-      if (std::any_of(text.begin(), text.end(), [](char c) {
-            return static_cast<unsigned char>(c) < ' ' || c == 0x7f;
-          })) {
+      if (std::any_of(text.begin(), text.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < ' ' || c == 0x7f; })) {
         reader.fail(entry, "must not contain control characters or line breaks");
       }
       out.user_agent = std::move(text);

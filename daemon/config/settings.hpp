@@ -13,7 +13,7 @@ using Duration = std::chrono::milliseconds;
 
 // One entry of a `collections` list: an exact NSID or a `prefix.*` wildcard.
 struct CollectionPattern {
-  std::string text;    // as written, e.g. "network.comind.*" or "app.bsky.feed.post"
+  std::string text;    // as written, authority lowercased: "network.comind.*", "app.bsky.feed.post"
   bool wildcard = false;
   std::string prefix;  // for wildcards: the part before ".*", e.g. "network.comind"
 

@@ -12,8 +12,8 @@ namespace {
 
 bool is_plain_word(std::string_view key) {
   return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -61,8 +61,7 @@ std::vector<Field> Reader::entries(const Field& map,
     }
     const std::string key = it->first.Scalar();
     const std::string path = child_path(map.path, key);
-    if (allowed.size() != 0 &&
-        std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+    if (allowed.size() != 0 && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       fail(key_line, path, "unknown key (expected one of: " + join(allowed) + ")");
     }
     for (const auto& earlier : out) {

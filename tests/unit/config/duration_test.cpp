@@ -58,8 +58,9 @@ TEST(ParseDuration, RejectsNegativeZeroAndEmpty) {
 }
 
 TEST(ParseDuration, RejectsFractionsAndBadOrder) {
-  EXPECT_EQ(error("1.5h"),
-            "\"1.5h\" is not a valid duration: use whole numbers (e.g. \"90m\" instead of \"1.5h\")");
+  EXPECT_EQ(
+      error("1.5h"),
+      "\"1.5h\" is not a valid duration: use whole numbers (e.g. \"90m\" instead of \"1.5h\")");
   EXPECT_NE(error("30m1h"), "");
   EXPECT_NE(error("1m1m"), "");
 }

@@ -13,14 +13,15 @@ using ErrorTest = testing::ConfigTest;
 const std::string accounts = "accounts: [ { handle: a.test, collections: [ a.b.c ] } ]\n";
 
 TEST_F(ErrorTest, ExampleFromTheContract) {
-  EXPECT_EQ(error_of("collections: [ a.b.c ]\n"
-                     "accounts:\n"
-                     "  - handle: a.test\n"
-                     "  - handle: b.test\n"
-                     "  - did: did:web:c.test\n"
-                     "    collections:\n"
-                     "      - \"network..comind\"\n"),
-            "atbackfill.yaml:7: accounts[2].collections[0]: \"network..comind\" is not a valid NSID");
+  EXPECT_EQ(
+      error_of("collections: [ a.b.c ]\n"
+               "accounts:\n"
+               "  - handle: a.test\n"
+               "  - handle: b.test\n"
+               "  - did: did:web:c.test\n"
+               "    collections:\n"
+               "      - \"network..comind\"\n"),
+      "atbackfill.yaml:7: accounts[2].collections[0]: \"network..comind\" is not a valid NSID");
 }
 
 TEST_F(ErrorTest, UnknownKeyAtEachLevel) {
@@ -93,9 +94,10 @@ TEST_F(ErrorTest, EmptyCollections) {
   EXPECT_EQ(error_of("collections: []\n" + accounts),
             "atbackfill.yaml:1: collections: must list at least one collection (remove the key "
             "to use the default)");
-  EXPECT_EQ(error_of("collections: [ a.b.c ]\naccounts:\n  - handle: a.test\n    collections: []\n"),
-            "atbackfill.yaml:4: accounts[0].collections: must list at least one collection "
-            "(remove the key to use the default)");
+  EXPECT_EQ(
+      error_of("collections: [ a.b.c ]\naccounts:\n  - handle: a.test\n    collections: []\n"),
+      "atbackfill.yaml:4: accounts[0].collections: must list at least one collection "
+      "(remove the key to use the default)");
   EXPECT_EQ(error_of("accounts:\n  - handle: a.test\n    collections:\n"),
             "atbackfill.yaml:3: accounts[0].collections: expected a list of collections (NSIDs or "
             "\"prefix.*\" wildcards), got nothing");
@@ -141,8 +143,9 @@ TEST_F(ErrorTest, AccountIdentifiers) {
   EXPECT_EQ(error_of("accounts:\n  - handle: a.test\n    collections: [ a.b.c ]\n"
                      "  - collections: [ a.b.c ]\n"),
             "atbackfill.yaml:4: accounts[1]: needs a handle or a did");
-  EXPECT_EQ(error_of("collections: [ a.b.c ]\naccounts:\n  - a.test\n"),
-            "atbackfill.yaml:3: accounts[0]: expected a map with a handle or a did, got \"a.test\"");
+  EXPECT_EQ(
+      error_of("collections: [ a.b.c ]\naccounts:\n  - a.test\n"),
+      "atbackfill.yaml:3: accounts[0]: expected a map with a handle or a did, got \"a.test\"");
   // yaml-cpp gives an empty item no position of its own: the list's line stands in.
   EXPECT_EQ(error_of("collections: [ a.b.c ]\naccounts:\n  - handle: a.test\n  -\n"),
             "atbackfill.yaml:3: accounts[1]: expected a map with a handle or a did, got nothing");
@@ -153,10 +156,11 @@ TEST_F(ErrorTest, DuplicateAccounts) {
                      "  - handle: alice.test\n  - handle: bob.test\n  - handle: ALICE.test\n"),
             "atbackfill.yaml:5: accounts[2].handle: duplicate account \"alice.test\" (first at "
             "line 3)");
-  EXPECT_EQ(error_of("collections: [ a.b.c ]\naccounts:\n"
-                     "  - did: did:web:a.test\n  - collections: [ x.y.z ]\n    did: did:web:a.test\n"),
-            "atbackfill.yaml:5: accounts[1].did: duplicate account \"did:web:a.test\" (first at "
-            "line 3)");
+  EXPECT_EQ(
+      error_of("collections: [ a.b.c ]\naccounts:\n"
+               "  - did: did:web:a.test\n  - collections: [ x.y.z ]\n    did: did:web:a.test\n"),
+      "atbackfill.yaml:5: accounts[1].did: duplicate account \"did:web:a.test\" (first at "
+      "line 3)");
 }
 
 TEST_F(ErrorTest, NoAccounts) {

@@ -201,25 +201,29 @@ class LoadFileTest : public ConfigTest {
 };
 
 TEST_F(LoadFileTest, ReadsAFileAndRecordsItsPath) {
-  const auto path = write("atbackfill.yaml", "accounts: [ { did: did:web:a.test, collections: [ a.b.c ] } ]\n");
+  const auto path =
+      write("atbackfill.yaml", "accounts: [ { did: did:web:a.test, collections: [ a.b.c ] } ]\n");
   const auto settings = load_file(path);
   EXPECT_EQ(settings.source, path);
   EXPECT_EQ(settings.accounts.at(0).did, "did:web:a.test");
 }
 
 TEST_F(LoadFileTest, AppliesTheEnvironment) {
-  const auto path = write("atbackfill.yaml", "accounts: [ { did: did:web:a.test, collections: [ a.b.c ] } ]\n");
+  const auto path =
+      write("atbackfill.yaml", "accounts: [ { did: did:web:a.test, collections: [ a.b.c ] } ]\n");
   ::setenv(database_url_env, "postgresql://env/db", 1);
   EXPECT_EQ(load_file(path).database.url, "postgresql://env/db");
 }
 
 TEST_F(LoadFileTest, ErrorsNameTheFileByItsBaseName) {
-  const auto path = write("mine.yaml", "accounts: [ { did: did:web:a.test, collections: [ a..c ] } ]\n");
+  const auto path =
+      write("mine.yaml", "accounts: [ { did: did:web:a.test, collections: [ a..c ] } ]\n");
   try {
     (void)load_file(path);
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_STREQ(error.what(), "mine.yaml:1: accounts[0].collections[0]: \"a..c\" is not a valid NSID");
+    EXPECT_STREQ(error.what(),
+                 "mine.yaml:1: accounts[0].collections[0]: \"a..c\" is not a valid NSID");
   }
 }
 
@@ -243,7 +247,8 @@ TEST_F(LoadFileTest, DirectoryIsUnreadable) {
 }
 
 TEST_F(LoadFileTest, ExampleFileParses) {
-  const auto settings = load_file(std::string(ATBACKFILL_SOURCE_DIR) + "/config/atbackfill.example.yaml");
+  const auto settings =
+      load_file(std::string(ATBACKFILL_SOURCE_DIR) + "/config/atbackfill.example.yaml");
   EXPECT_GE(settings.accounts.size(), 2u);
   bool by_handle = false;
   bool by_did = false;
@@ -269,7 +274,8 @@ TEST_F(LoadFileTest, ExampleFileParses) {
   EXPECT_EQ(settings.identity.handle_resolver, defaults.identity.handle_resolver);
   EXPECT_EQ(settings.identity.cache_ttl, defaults.identity.cache_ttl);
   EXPECT_EQ(settings.identity.handle_methods, defaults.identity.handle_methods);
-  EXPECT_EQ(settings.default_limits.requests_per_minute, defaults.default_limits.requests_per_minute);
+  EXPECT_EQ(settings.default_limits.requests_per_minute,
+            defaults.default_limits.requests_per_minute);
   EXPECT_EQ(settings.default_limits.max_concurrent, defaults.default_limits.max_concurrent);
   EXPECT_EQ(settings.sync.page_size, defaults.sync.page_size);
   EXPECT_EQ(settings.sync.poll_interval, defaults.sync.poll_interval);
@@ -278,6 +284,11 @@ TEST_F(LoadFileTest, ExampleFileParses) {
   EXPECT_EQ(settings.network.request_timeout, defaults.network.request_timeout);
   EXPECT_EQ(settings.network.max_response_bytes, defaults.network.max_response_bytes);
   EXPECT_EQ(settings.network.user_agent, defaults.network.user_agent);
+}
+
+TEST_F(LoadFileTest, ShippedDefaultFileParses) {
+  const auto settings = load_file(std::string(ATBACKFILL_SOURCE_DIR) + "/config/atbackfill.yaml");
+  EXPECT_FALSE(settings.accounts.empty());
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ TEST(CollectionPattern, WildcardMatchesStrictlyUnderThePrefix) {
 TEST(CollectionPattern, ExactMatchesOnlyItself) {
   const auto pattern = ok("app.bsky.feed.post");
   EXPECT_TRUE(pattern.matches("app.bsky.feed.post"));
-  EXPECT_TRUE(pattern.matches("APP.bsky.Feed.post"));  // authority is case-insensitive
+  EXPECT_TRUE(pattern.matches("APP.bsky.Feed.post"));   // authority is case-insensitive
   EXPECT_FALSE(pattern.matches("app.bsky.feed.Post"));  // the name is not
   EXPECT_FALSE(pattern.matches("app.bsky.feed.posts"));
   EXPECT_FALSE(pattern.matches("app.bsky.feed.post.x"));

@@ -10,9 +10,9 @@ namespace atbackfill::config::detail {
 namespace {
 
 TEST(ConfigSyntax, ValidNsids) {
-  for (const auto* text : {"app.bsky.feed.post", "network.comind.thought", "com.example.fooBar",
-                           "com.example.f00", "a.b.c", "a-0.b-1.c", "COM.Example.post",
-                           "net.users.bob.ping", "cn.8.lex.stuff"}) {
+  for (const auto* text :
+       {"app.bsky.feed.post", "network.comind.thought", "com.example.fooBar", "com.example.f00",
+        "a.b.c", "a-0.b-1.c", "COM.Example.post", "net.users.bob.ping", "cn.8.lex.stuff"}) {
     EXPECT_TRUE(is_nsid(text)) << text;
   }
 }
@@ -52,10 +52,10 @@ TEST(ConfigSyntax, InvalidDids) {
   for (const auto* text :
        {"", "did", "did:", "did:plc", "did:plc:", "DID:plc:z72i7hdynmk6r22z27h6tvur",
         "did:PLC:z72i7hdynmk6r22z27h6tvur", "did:plc:z72i7hdynmk6r22z27h6tvu",   // 23 chars
-        "did:plc:z72i7hdynmk6r22z27h6tvurr",                                    // 25 chars
+        "did:plc:z72i7hdynmk6r22z27h6tvurr",                                     // 25 chars
         "did:plc:z72i7hdynmk6r22z27h6tvu1", "did:plc:Z72I7HDYNMK6R22Z27H6TVUR",  // base32 only
-        "did:web:example.com:", "did:web:exa mple.com", "did:web:example.com/x",
-        "did:web:a%2", "did:web:a%zz", "did:m1:abc", ":plc:abc"}) {
+        "did:web:example.com:", "did:web:exa mple.com", "did:web:example.com/x", "did:web:a%2",
+        "did:web:a%zz", "did:m1:abc", ":plc:abc"}) {
     EXPECT_FALSE(is_did(text)) << text;
   }
   EXPECT_FALSE(is_did("did:web:" + std::string(2041, 'a')));
@@ -71,14 +71,14 @@ TEST(ConfigSyntax, ValidHandles) {
 
 TEST(ConfigSyntax, InvalidHandles) {
   for (const auto* text :
-       {"", "alice", "alice.", ".alice.com", "alice..com", "-alice.com", "alice-.com",
-        "alice.123", "alice.1com", "al_ice.com", "@alice.com", "alice.com/x", "did:plc:abc"}) {
+       {"", "alice", "alice.", ".alice.com", "alice..com", "-alice.com", "alice-.com", "alice.123",
+        "alice.1com", "al_ice.com", "@alice.com", "alice.com/x", "did:plc:abc"}) {
     EXPECT_FALSE(is_handle(text)) << text;
   }
   EXPECT_FALSE(is_handle(std::string(64, 'a') + ".com"));
   const std::string label63(63, 'a');
   const std::string long_name = label63 + "." + label63 + "." + label63 + "." + label63;
-  EXPECT_FALSE(is_handle(long_name));                     // 255 chars
+  EXPECT_FALSE(is_handle(long_name));                         // 255 chars
   EXPECT_TRUE(is_handle(long_name.substr(0, 249) + ".com"));  // 253 chars
 }
 
