@@ -94,8 +94,13 @@ RepairedJson repair_for_jsonb(std::string_view json_text) {
         continue;
       }
       // Any other escape, "\\" included, is two characters: the second never starts an escape.
-      out.text.append(json_text.substr(pos, 2));
-      pos += 2;
+      // A non-ASCII byte after the backslash (not JSON anyway) is left to the UTF-8 check.
+      out.text += c;
+      ++pos;
+      if (pos < json_text.size() && static_cast<unsigned char>(json_text[pos]) < 0x80) {
+        out.text += json_text[pos];
+        ++pos;
+      }
       continue;
     }
     if (static_cast<unsigned char>(c) < 0x80) {

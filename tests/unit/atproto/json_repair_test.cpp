@@ -84,5 +84,11 @@ TEST(JsonRepair, LeavesMalformedEscapesAlone) {
   expect_unchanged(R"("\uzzzz")");
 }
 
+TEST(JsonRepair, BackslashBeforeInvalidByteStillYieldsValidUtf8) {
+  expect_repair("\"\\\xFF\"", "\"\\\xEF\xBF\xBD\"");
+  expect_repair("\\\xC3", "\\\xEF\xBF\xBD");
+  expect_unchanged("\"\\\xC3\xA9\"");
+}
+
 }  // namespace
 }  // namespace atbackfill::atproto
