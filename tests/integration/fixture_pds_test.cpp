@@ -1,80 +1,34 @@
-// Checks that the fixture PDS/PLC answers as the reference PDS does, and its fault modes.
+// Checks that the fixture PDS/PLC answers as the reference PDS does: paging, errors, identity.
 #include <gtest/gtest.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "support/fixture_client.hpp"
 #include "support/fixture_pds.hpp"
 
 namespace atbackfill::testing {
 namespace {
 
-namespace asio = boost::asio;
-namespace http = boost::beast::http;
 namespace json = boost::json;
-using tcp = asio::ip::tcp;
-using namespace std::chrono_literals;
 
 constexpr auto list_path = "/xrpc/com.atproto.repo.listRecords";
 const std::string alice = "did:plc:alice0000000000000000000";
 const std::string collection = "network.comind.thought";
 
-// A blocking HTTP/1.1 client over one connection.
-class Client {
- public:
-  explicit Client(unsigned short port) { socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
-
-  // nullopt when the connection broke before a whole response arrived.
-  std::optional<http::response<http::string_body>> get(const std::string& target, bool keep_alive = true) {
-    http::request<http::empty_body> request(http::verb::get, target, 11);
-    request.set(http::field::host, "127.0.0.1");
-    request.keep_alive(keep_alive);
-    boost::system::error_code ec;
-    http::write(socket_, request, ec);
-    if (ec) return std::nullopt;
-    http::response<http::string_body> response;
-    http::read(socket_, buffer_, response, ec);
-    if (ec) {
-      last_error_ = ec;
-      return std::nullopt;
-    }
-    return response;
-  }
-  boost::system::error_code last_error() const { return last_error_; }
-
- private:
-  asio::io_context io_;
-  tcp::socket socket_{io_};
-  boost::beast::flat_buffer buffer_;
-  boost::system::error_code last_error_;
-};
-
-http::response<http::string_body> fetch(const FixturePds& pds, const std::string& target) {
-  auto response = Client(pds.port()).get(target);
-  if (!response) throw std::runtime_error("no response for " + target);
-  return *response;
-}
+FixtureResponse fetch(const FixturePds& pds, const std::string& target) { return fixture_get(pds.port(), target); }
 
 std::string str(const json::value& value) { return value.is_string() ? std::string(value.as_string()) : json::serialize(value); }
 
 json::object fetch_json(const FixturePds& pds, const std::string& target, unsigned expected_status = 200) {
   const auto response = fetch(pds, target);
-  EXPECT_EQ(response.result_int(), expected_status) << target << " -> " << response.body();
-  return json::parse(response.body()).as_object();
+  EXPECT_EQ(response.status, expected_status) << target << " -> " << response.body;
+  return json::parse(response.body).as_object();
 }
 
 std::string list_target(const std::string& repo, std::optional<int> limit, const std::optional<std::string>& cursor,
@@ -176,7 +130,7 @@ TEST_F(FixturePdsTest, UnknownRepoIsCouldNotFindRepo) {
 
 TEST_F(FixturePdsTest, UnknownCollectionIsAnEmptyPageWithoutCursor) {
   pds.add_records(alice, "network.comind.other", 2);
-  EXPECT_EQ(fetch(pds, list_target(alice, 10, std::nullopt, true)).body(), R"({"records":[]})");
+  EXPECT_EQ(fetch(pds, list_target(alice, 10, std::nullopt, true)).body, R"({"records":[]})");
 }
 
 TEST_F(FixturePdsTest, RepoMayBeNamedByHandle) {
@@ -189,9 +143,9 @@ TEST_F(FixturePdsTest, ValuesAreServedVerbatimWithStableCids) {
   pds.put_record(alice, collection, "3kabc", value);
   pds.put_record(alice, collection, "self", R"({"a":1})", "bafyexplicit");
   const auto response = fetch(pds, list_target(alice, 10, std::nullopt, true));
-  EXPECT_NE(response.body().find("\"value\":" + value + "}"), std::string::npos) << response.body();
-  EXPECT_NE(response.body().find(R"("cid":"bafyexplicit")"), std::string::npos);
-  EXPECT_NE(response.body().find("\"cid\":\"" + fake_cid(value) + "\""), std::string::npos);
+  EXPECT_NE(response.body.find("\"value\":" + value + "}"), std::string::npos) << response.body;
+  EXPECT_NE(response.body.find(R"("cid":"bafyexplicit")"), std::string::npos);
+  EXPECT_NE(response.body.find("\"cid\":\"" + fake_cid(value) + "\""), std::string::npos);
   EXPECT_EQ(fake_cid(value), fake_cid(value));
   EXPECT_NE(fake_cid(value), fake_cid(value + " "));
   EXPECT_EQ(fake_cid(value).size(), 59u);
@@ -257,156 +211,11 @@ TEST_F(FixturePdsTest, PlcServesDidDocuments) {
   EXPECT_EQ(str(fetch_json(pds, "/did%3Aplc%3Aalice0000000000000000000").at("id")), alice);
 
   pds.set_did_document("did:plc:elsewhere", R"({"id":"did:plc:elsewhere"})");
-  EXPECT_EQ(fetch(pds, "/did:plc:elsewhere").body(), R"({"id":"did:plc:elsewhere"})");
+  EXPECT_EQ(fetch(pds, "/did:plc:elsewhere").body, R"({"id":"did:plc:elsewhere"})");
   EXPECT_EQ(json::serialize(fetch_json(pds, "/did:plc:unknown", 404)), R"({"message":"DID not registered: did:plc:unknown"})");
   pds.remove_did_document("did:plc:elsewhere");
   fetch_json(pds, "/did:plc:elsewhere", 404);
 }
-
-TEST_F(FixturePdsTest, KeepAliveServesManyRequestsOnOneConnection) {
-  Client client(pds.port());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(client.get("/" + alice)) << i;
-  auto closing = client.get("/" + alice, false);
-  ASSERT_TRUE(closing);
-  EXPECT_FALSE(closing->keep_alive());
-  EXPECT_FALSE(client.get("/" + alice)) << "the server should have closed the connection";
-
-  const auto seen = pds.requests();
-  ASSERT_EQ(seen.size(), 4u);
-  for (const auto& request : seen) EXPECT_EQ(request.connection_id, seen[0].connection_id);
-  fetch(pds, "/" + alice);
-  EXPECT_NE(pds.requests().back().connection_id, seen[0].connection_id);
-}
-
-TEST_F(FixturePdsTest, RecordsTrafficAndCallsOnRequest) {
-  std::vector<std::string> targets;
-  pds.set_on_request([&](const FixtureRequest& request) { targets.push_back(request.target); });
-  fetch(pds, list_target(alice, 5, std::nullopt, true));
-  fetch(pds, "/" + alice);
-  EXPECT_EQ(pds.count(list_path), 1u);
-  EXPECT_EQ(pds.count("/" + alice), 1u);
-  EXPECT_TRUE(pds.wait_for_requests(2, 1s));
-  const auto seen = pds.requests();
-  ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0].query.at("collection"), collection);
-  EXPECT_EQ(seen[0].query.at("reverse"), "true");
-  EXPECT_EQ(seen[0].headers.at("host"), "127.0.0.1");
-  EXPECT_EQ(targets, (std::vector<std::string>{seen[0].target, seen[1].target}));
-  pds.clear_requests();
-  EXPECT_EQ(pds.request_count(), 0u);
-}
-
-TEST_F(FixturePdsTest, HookRepliesWith429AndHtml502) {
-  int calls = 0;
-  pds.set_hook([&](const FixtureRequest& request) -> std::optional<FixtureReply> {
-    if (request.path != list_path) return std::nullopt;
-    if (++calls == 1) {
-      FixtureReply reply = xrpc_error(429, "RateLimitExceeded", "Rate Limit Exceeded");
-      reply.headers = {{"ratelimit-remaining", "0"}, {"ratelimit-reset", "1796301390"}};
-      return reply;
-    }
-    FixtureReply reply;
-    reply.status = 502;
-    reply.content_type = "text/html";
-    reply.body = "<html><body>Bad Gateway</body></html>";
-    return reply;
-  });
-  const auto limited = fetch(pds, list_target(alice, 5, std::nullopt, true));
-  EXPECT_EQ(limited.result_int(), 429u);
-  EXPECT_EQ(limited["ratelimit-reset"], "1796301390");
-  EXPECT_EQ(json::parse(limited.body()).at("error"), "RateLimitExceeded");
-  const auto gateway = fetch(pds, list_target(alice, 5, std::nullopt, true));
-  EXPECT_EQ(gateway.result_int(), 502u);
-  EXPECT_EQ(gateway[http::field::content_type], "text/html");
-  EXPECT_EQ(fetch(pds, "/" + alice).result_int(), 200u) << "the hook declined, normal handling applies";
-}
-
-TEST_F(FixturePdsTest, HookCanDecorateTheDefaultReply) {
-  pds.add_records(alice, collection, 3);
-  pds.set_hook([&](const FixtureRequest& request) -> std::optional<FixtureReply> {
-    FixtureReply reply = pds.default_reply(request);
-    reply.headers.emplace_back("ratelimit-remaining", "7");
-    return reply;
-  });
-  const auto response = fetch(pds, list_target(alice, 100, std::nullopt, true));
-  EXPECT_EQ(response["ratelimit-remaining"], "7");
-  EXPECT_EQ(json::parse(response.body()).at("records").as_array().size(), 3u);
-}
-
-TEST_F(FixturePdsTest, TruncatedBodyAndClosedConnectionAreTransportErrors) {
-  pds.add_records(alice, collection, 10);
-  FixtureReply::Mode mode = FixtureReply::Mode::truncated_body;
-  pds.set_hook([&](const FixtureRequest& request) -> std::optional<FixtureReply> {
-    FixtureReply reply = pds.default_reply(request);
-    reply.mode = mode;
-    return reply;
-  });
-  Client truncated(pds.port());
-  EXPECT_FALSE(truncated.get(list_target(alice, 10, std::nullopt, true)));
-  EXPECT_EQ(truncated.last_error(), http::error::partial_message);
-
-  mode = FixtureReply::Mode::close_without_response;
-  Client closed(pds.port());
-  EXPECT_FALSE(closed.get(list_target(alice, 10, std::nullopt, true)));
-  EXPECT_EQ(closed.last_error(), http::error::end_of_stream);
-}
-
-TEST_F(FixturePdsTest, TrickledBodyArrivesWhole) {
-  pds.add_records(alice, collection, 4);
-  const std::string expected = fetch(pds, list_target(alice, 10, std::nullopt, true)).body();
-  pds.set_hook([&](const FixtureRequest& request) -> std::optional<FixtureReply> {
-    FixtureReply reply = pds.default_reply(request);
-    reply.mode = FixtureReply::Mode::trickle;
-    reply.trickle_chunk = 50;
-    reply.trickle_delay = 2ms;
-    return reply;
-  });
-  Client client(pds.port());
-  const auto first = client.get(list_target(alice, 10, std::nullopt, true));
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->body(), expected);
-  const auto second = client.get(list_target(alice, 10, std::nullopt, true));
-  ASSERT_TRUE(second) << "a trickled reply keeps the connection usable";
-  EXPECT_EQ(second->body(), expected);
-}
-
-TEST_F(FixturePdsTest, LatencyDelaysReplies) {
-  pds.set_latency(150ms);
-  const auto start = std::chrono::steady_clock::now();
-  fetch(pds, "/" + alice);
-  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
-}
-
-TEST_F(FixturePdsTest, HeldRepliesShowConcurrency) {
-  pds.set_latency(10ms);
-  pds.hold_replies(true);
-  constexpr int clients = 5;
-  std::vector<std::thread> threads;
-  std::vector<int> statuses(clients, 0);
-  for (int i = 0; i < clients; ++i)
-    threads.emplace_back([&, i] { statuses[static_cast<std::size_t>(i)] = fetch(pds, "/" + alice).result_int(); });
-  ASSERT_TRUE(pds.wait_for_requests(clients, 30s));
-  EXPECT_EQ(pds.max_in_flight(), static_cast<std::size_t>(clients));
-  pds.hold_replies(false);
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(statuses, std::vector<int>(clients, 200));
-
-  pds.reset_max_in_flight();
-  EXPECT_EQ(pds.max_in_flight(), 0u);
-  fetch(pds, "/" + alice);
-  EXPECT_EQ(pds.max_in_flight(), 1u);
-}
-
-TEST_F(FixturePdsTest, TwoFixturesAreTwoHosts) {
-  FixturePds other;
-  EXPECT_NE(other.port(), pds.port());
-  other.add_account("did:plc:bob", "bob.test", other.url());
-  pds.set_did_document("did:plc:bob", make_did_document("did:plc:bob", "bob.test", other.url()));
-  EXPECT_EQ(str(fetch_json(pds, "/did:plc:bob").at("service").at(0).at("serviceEndpoint")), other.url());
-  fetch_json(pds, "/xrpc/com.atproto.repo.listRecords?repo=did:plc:bob&collection=" + collection, 400);
-  fetch_json(other, "/xrpc/com.atproto.repo.listRecords?repo=did:plc:bob&collection=" + collection, 200);
-}
-
 TEST(FixtureText, TidsSortWithTime) {
   EXPECT_EQ(make_tid(0), "2222222222222");
   EXPECT_EQ(make_tid(1704067200000000ull).size(), 13u);

@@ -180,8 +180,7 @@ asio::awaitable<void> FixtureHttpServer::Impl::session(tcp::socket socket, std::
     while (held) co_await gate->async_wait(use_tuple);
     const bool keep_alive = request.keep_alive() &&
                             (reply.mode == FixtureReply::Mode::normal || reply.mode == FixtureReply::Mode::trickle);
-    const bool sent = co_await send(socket, reply, keep_alive);
-    --in_flight;
+    const bool sent = co_await send(socket, reply, keep_alive);  // also ends the in-flight count
     if (!sent || !keep_alive) break;
   }
   boost::system::error_code ignored;
@@ -189,28 +188,45 @@ asio::awaitable<void> FixtureHttpServer::Impl::session(tcp::socket socket, std::
   socket.close(ignored);
 }
 
-// Returns false when the connection failed while writing.
+// Returns false when the connection failed while writing. The request stops counting as in
+// flight just before the last bytes go out: a client that reacts to the reply by sending
+// another request must never find the previous one still counted.
 asio::awaitable<bool> FixtureHttpServer::Impl::send(tcp::socket& socket, const FixtureReply& reply, bool keep_alive) {
   using Mode = FixtureReply::Mode;
+  bool counted = true;
+  const auto finish = [&] {
+    if (counted) --in_flight;
+    counted = false;
+  };
   switch (reply.mode) {
     case Mode::close_without_response:
+      finish();
       co_return true;
     case Mode::truncated_body: {
       const std::string head = header_block(reply, std::max<std::size_t>(reply.body.size(), 1), false);
       const std::string bytes = head + reply.body.substr(0, reply.body.size() / 2);
+      finish();
       auto [ec, n] = co_await asio::async_write(socket, asio::buffer(bytes), use_tuple);
       co_return !ec;
     }
     case Mode::trickle: {
       const std::string head = header_block(reply, reply.body.size(), keep_alive);
+      if (reply.body.empty()) finish();
       auto [ec, n] = co_await asio::async_write(socket, asio::buffer(head), use_tuple);
-      if (ec) co_return false;
+      if (ec) {
+        finish();
+        co_return false;
+      }
       const std::size_t chunk = std::max<std::size_t>(reply.trickle_chunk, 1);
       for (std::size_t offset = 0; offset < reply.body.size(); offset += chunk) {
         co_await pause(socket, reply.trickle_delay);
         const std::size_t length = std::min(chunk, reply.body.size() - offset);
+        if (offset + length == reply.body.size()) finish();
         auto [chunk_ec, written] = co_await asio::async_write(socket, asio::buffer(reply.body.data() + offset, length), use_tuple);
-        if (chunk_ec) co_return false;
+        if (chunk_ec) {
+          finish();
+          co_return false;
+        }
       }
       co_return true;
     }
@@ -219,6 +235,7 @@ asio::awaitable<bool> FixtureHttpServer::Impl::send(tcp::socket& socket, const F
   }
   const std::string head = header_block(reply, reply.body.size(), keep_alive);
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(reply.body)};
+  finish();
   auto [ec, n] = co_await asio::async_write(socket, buffers, use_tuple);
   co_return !ec;
 }

@@ -123,7 +123,8 @@ class FixturePds {
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
   void clear_requests();
   // Highest number of requests being handled at once since start or the last reset
-  // (from the moment a request is read until its reply is written).
+  // (from the moment a request is read until the last bytes of its reply are handed to the
+  // socket, so a client that reacts to a reply never finds that request still counted).
   std::size_t max_in_flight() const;
   void reset_max_in_flight();
 
