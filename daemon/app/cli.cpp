@@ -41,8 +41,11 @@ Expected<CliOptions> parse_cli(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) return permanent_error(flag + " needs a value");
       return args[++i];
     };
-    if (arg == "-h" || arg == "--help") return CliOptions{Command::help};
-    if (arg == "--version") return CliOptions{Command::version};
+    if (arg == "-h" || arg == "--help" || arg == "--version") {
+      CliOptions info;
+      info.command = arg == "--version" ? Command::version : Command::help;
+      return info;
+    }
     if (arg == "-c" || arg == "--config") {
       auto path = value(arg);
       if (!path) return path.error();

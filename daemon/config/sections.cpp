@@ -117,13 +117,20 @@ void read_hosts(const Reader& reader, const Field& field, Settings& out) {
 
 void read_sync(const Reader& reader, const Field& field, Settings::Sync& out) {
   for (const auto& entry :
-       reader.entries(field, {"page_size", "poll_interval", "rescan_interval"})) {
+       reader.entries(field, {"page_size", "poll_interval", "rescan_interval", "retry_attempts",
+                              "retry_initial_delay", "retry_max_delay"})) {
     if (entry.key == "page_size") {
       out.page_size = static_cast<int>(reader.integer(entry, 1, 100));
     } else if (entry.key == "poll_interval") {
       out.poll_interval = reader.duration(entry);
-    } else {
+    } else if (entry.key == "rescan_interval") {
       out.rescan_interval = reader.duration(entry);
+    } else if (entry.key == "retry_attempts") {
+      out.retry_attempts = static_cast<int>(reader.integer(entry, 1, 100));
+    } else if (entry.key == "retry_initial_delay") {
+      out.retry_initial_delay = reader.duration(entry);
+    } else {
+      out.retry_max_delay = reader.duration(entry);
     }
   }
 }

@@ -68,6 +68,11 @@ struct Settings {
     int page_size = 100;  // 1..100
     Duration poll_interval = std::chrono::minutes(5);
     Duration rescan_interval = std::chrono::hours(24);
+    // A failed request (network, 429, 5xx) is tried up to retry_attempts times in all,
+    // waiting retry_initial_delay, doubling up to retry_max_delay (with jitter) in between.
+    int retry_attempts = 6;
+    Duration retry_initial_delay = std::chrono::seconds(1);
+    Duration retry_max_delay = std::chrono::minutes(5);
   } sync;
 
   std::vector<CollectionPattern> default_collections;

@@ -66,8 +66,10 @@ boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& c
     summary.rejected += static_cast<std::int64_t>(page->rejected.size());
     const auto next_cursor = page->cursor;
     const auto page_records = page->records.size();
-    co_await context.store.commit_page(store::PageCommit{did, collection, next_cursor, std::move(page->records),
-                                                         static_cast<std::int64_t>(page->rejected.size()), done});
+    // Built as a named local: GCC 12 destroys braced temporaries inside co_await twice.
+    store::PageCommit commit{did, collection, next_cursor, std::move(page->records),
+                             static_cast<std::int64_t>(page->rejected.size()), done};
+    co_await context.store.commit_page(std::move(commit));
     spdlog::debug("page committed did={} collection={} records={} cursor={}", did, collection, page_records,
                   next_cursor.value_or("-"));
     if (done) co_return summary;

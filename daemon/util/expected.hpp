@@ -23,6 +23,8 @@ inline Error retryable_error(std::string message) { return Error{std::move(messa
 template <class T>
 class [[nodiscard]] Expected {
  public:
+  // Asio's co_spawn default-constructs the result it reports alongside an exception.
+  Expected() : state_(std::in_place_index<1>, Error{"no result"}) {}
   Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}
   Expected(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 

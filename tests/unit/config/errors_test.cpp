@@ -30,7 +30,7 @@ TEST_F(ErrorTest, UnknownKeyAtEachLevel) {
             "sync, collections, accounts, status, network)");
   EXPECT_EQ(error_of(accounts + "sync:\n  page_size: 10\n  pagesize: 10\n"),
             "atbackfill.yaml:4: sync.pagesize: unknown key (expected one of: page_size, "
-            "poll_interval, rescan_interval)");
+            "poll_interval, rescan_interval, retry_attempts, retry_initial_delay, retry_max_delay)");
   EXPECT_EQ(error_of(accounts + "database: { uri: x }\n"),
             "atbackfill.yaml:2: database.uri: unknown key (expected one of: url)");
   EXPECT_EQ(error_of(accounts + "identity: { plc: x }\n"),

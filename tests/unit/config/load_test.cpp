@@ -65,6 +65,9 @@ sync:
   page_size: 50
   poll_interval: 30s
   rescan_interval: 7d
+  retry_attempts: 3
+  retry_initial_delay: 250ms
+  retry_max_delay: 10s
 collections: [ "network.comind.*", "app.bsky.feed.post" ]
 accounts:
   - handle: Central.Comind.Network
@@ -100,6 +103,9 @@ TEST_F(LoadTest, ReadsEveryKey) {
   EXPECT_EQ(settings.sync.page_size, 50);
   EXPECT_EQ(settings.sync.poll_interval, 30s);
   EXPECT_EQ(settings.sync.rescan_interval, 7 * 24h);
+  EXPECT_EQ(settings.sync.retry_attempts, 3);
+  EXPECT_EQ(settings.sync.retry_initial_delay, 250ms);
+  EXPECT_EQ(settings.sync.retry_max_delay, 10s);
   ASSERT_EQ(settings.default_collections.size(), 2u);
   EXPECT_EQ(settings.default_collections[1].text, "app.bsky.feed.post");
 
@@ -280,6 +286,9 @@ TEST_F(LoadFileTest, ExampleFileParses) {
   EXPECT_EQ(settings.sync.page_size, defaults.sync.page_size);
   EXPECT_EQ(settings.sync.poll_interval, defaults.sync.poll_interval);
   EXPECT_EQ(settings.sync.rescan_interval, defaults.sync.rescan_interval);
+  EXPECT_EQ(settings.sync.retry_attempts, defaults.sync.retry_attempts);
+  EXPECT_EQ(settings.sync.retry_initial_delay, defaults.sync.retry_initial_delay);
+  EXPECT_EQ(settings.sync.retry_max_delay, defaults.sync.retry_max_delay);
   EXPECT_EQ(settings.network.connect_timeout, defaults.network.connect_timeout);
   EXPECT_EQ(settings.network.request_timeout, defaults.network.request_timeout);
   EXPECT_EQ(settings.network.max_response_bytes, defaults.network.max_response_bytes);
