@@ -30,7 +30,8 @@ struct Response {
 // GET over HTTP(S). A response with any status is a success of the transport; the Error
 // branch means no usable response (DNS, connect, TLS, timeout, oversized or truncated body,
 // too many redirects, a refused private address). Such errors are `retryable` except for
-// a malformed URL or a refused address.
+// a malformed URL, a refused address, an oversized response and a redirect loop or
+// unusable redirect: repeating those cannot succeed.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
