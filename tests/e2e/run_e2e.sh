@@ -47,12 +47,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# new_database SCENARIO: creates a fresh database and prints its URL.
-new_database() {
-  local name="${DB_PREFIX}_$1"
-  e2e_psql "$ATBACKFILL_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >&2
-  databases+=("$name")
-  db_url_for "$ATBACKFILL_TEST_DATABASE_URL" "$name"
+# create_database NAME: a fresh, empty database on the test server (remembered for cleanup).
+create_database() {
+  databases+=("$1")
+  e2e_psql "$ATBACKFILL_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
 }
 
 suite_started=$(date +%s)
@@ -66,10 +64,13 @@ PDS2_URL=$(devnet_pds_url pds2)
 PLC_URL=$(devnet_jq .plc_url)
 echo "e2e: network up: plc $PLC_URL, pds1 $PDS1_URL, pds2 $PDS2_URL"
 
-# Databases are created up front: a subshell's additions to `databases` would be lost.
-DB_MAIN=$(new_database main)
-DB_KILL=$(new_database kill)
-DB_THROTTLE=$(new_database throttle)
+# One database per scenario, created up front (scenarios run in subshells).
+for scenario_db in main kill throttle; do
+  create_database "${DB_PREFIX}_$scenario_db"
+done
+DB_MAIN=$(db_url_for "$ATBACKFILL_TEST_DATABASE_URL" "${DB_PREFIX}_main")
+DB_KILL=$(db_url_for "$ATBACKFILL_TEST_DATABASE_URL" "${DB_PREFIX}_kill")
+DB_THROTTLE=$(db_url_for "$ATBACKFILL_TEST_DATABASE_URL" "${DB_PREFIX}_throttle")
 
 passed=()
 failed=()

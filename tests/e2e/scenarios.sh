@@ -26,9 +26,9 @@ account_selection() {
   done
 }
 
-# write_config FILE PAGE_SIZE SET [HOSTS_YAML]: a daemon configuration for the network.
+# write_config FILE PAGE_SIZE SET [HOSTS_YAML [DEFAULT_RPM]]: a daemon configuration.
 write_config() {
-  local file=$1 page_size=$2 set=$3 hosts=${4:-} handle
+  local file=$1 page_size=$2 set=$3 hosts=${4:-} rpm=${5:-60000} handle
   {
     cat <<YAML
 database:
@@ -38,7 +38,7 @@ identity:
   handle_resolver: "$PDS1_URL"
   handle_methods: [xrpc]
 hosts:
-  default: { requests_per_minute: 60000, max_concurrent: 2 }
+  default: { requests_per_minute: $rpm, max_concurrent: 2 }
 $hosts
 sync:
   page_size: $page_size
@@ -271,7 +271,9 @@ count_list_requests() {
 scenario_kill_restart() {
   local dir=$WORK/s3 mark pid seen=0 deadline rows expected_total
   mkdir -p "$dir"
-  write_config "$dir/atbackfill.yaml" 10 main
+  # ~330 requests; 100 per second per host makes the pass last a few seconds, so the kill
+  # lands mid-way even when polling the request log is slow on a loaded machine.
+  write_config "$dir/atbackfill.yaml" 10 main "" 6000
   build_expected main "$dir"
   expected_total=$(wc -l <"$dir/expected.jsonl")
 
