@@ -112,11 +112,11 @@ TEST_F(LoadTest, ReadsEveryKey) {
   ASSERT_EQ(settings.accounts.size(), 3u);
   EXPECT_EQ(settings.accounts[0].handle, "central.comind.network");
   EXPECT_EQ(settings.accounts[0].label(), "central.comind.network");
-  EXPECT_EQ(settings.accounts[0].line, 18);
+  EXPECT_EQ(settings.accounts[0].line, 21);
   EXPECT_EQ(settings.accounts[0].collections.size(), 2u);
   EXPECT_EQ(settings.accounts[1].did, "did:plc:z72i7hdynmk6r22z27h6tvur");
   EXPECT_EQ(settings.accounts[1].handle, std::nullopt);
-  EXPECT_EQ(settings.accounts[1].line, 19);
+  EXPECT_EQ(settings.accounts[1].line, 22);
   ASSERT_EQ(settings.accounts[1].collections.size(), 1u);
   EXPECT_EQ(settings.accounts[1].collections[0].text, "stream.thought.*");
   EXPECT_EQ(settings.accounts[2].label(), "did:web:localhost%3A2583");
