@@ -28,6 +28,7 @@ sync::SyncOptions sync_options(const config::Settings& settings, bool once) {
   options.page_size = settings.sync.page_size;
   options.poll_interval = settings.sync.poll_interval;
   options.identity_ttl = settings.identity.cache_ttl;
+  options.rescan_interval = settings.sync.rescan_interval;
   options.retry.max_attempts = settings.sync.retry_attempts;
   options.retry.initial_delay = settings.sync.retry_initial_delay;
   options.retry.max_delay = settings.sync.retry_max_delay;

@@ -35,7 +35,10 @@ XrpcError decode_xrpc_error(unsigned status, std::string_view body) {
   }
   if (error.name.empty() && error.message.empty()) error.message = text_excerpt(body, max_excerpt_bytes, true);
 
-  error.repo_missing = error.name == "RepoNotFound" || error.message.starts_with("Could not find repo");
+  // The reference PDS says "Could not find repo" on listRecords and "Could not find user" on
+  // describeRepo for a DID it does not host.
+  error.repo_missing = error.name == "RepoNotFound" || error.message.starts_with("Could not find repo") ||
+                       error.message.starts_with("Could not find user");
   error.repo_unavailable =
       error.name == "RepoDeactivated" || error.name == "RepoTakendown" || error.name == "RepoSuspended";
   if (error.name == "RateLimitExceeded") error.retryable = true;  // whatever status it came with

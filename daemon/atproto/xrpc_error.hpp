@@ -12,7 +12,7 @@ struct XrpcError {
   std::string name;     // "InvalidRequest", "RateLimitExceeded", ... or "" when not XRPC JSON
   std::string message;  // server's message, or a short excerpt of a non-JSON body
   bool retryable = false;     // 429, 5xx, 408: worth retrying later
-  bool repo_missing = false;  // RepoNotFound / "Could not find repo": identity may have moved
+  bool repo_missing = false;  // RepoNotFound / "Could not find repo|user": identity may have moved
   bool repo_unavailable = false;  // RepoDeactivated / RepoTakendown / RepoSuspended
 
   std::string describe() const;  // one line for logs: "400 InvalidRequest: Could not find repo: did:..."

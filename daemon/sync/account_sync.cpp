@@ -23,13 +23,16 @@ boost::asio::awaitable<Expected<std::vector<std::string>>> described_collections
   co_return std::move(description->collections);
 }
 
+enum class JobOutcome { ok, failed, repo_missing };
+
 // Runs one collection's pass unless the same (did, collection) is already being paged.
-boost::asio::awaitable<bool> collection_job(SyncContext& context, ActiveCollections& active,
-                                            identity::Identity identity, std::string collection) {
+boost::asio::awaitable<JobOutcome> collection_job(SyncContext& context, ActiveCollections& active,
+                                                  identity::Identity identity, std::string collection,
+                                                  bool rescan) {
   const auto key = std::make_pair(identity.did, collection);
   if (!active.insert(key).second) {
     spdlog::info("collection already in progress did={} collection={}", identity.did, collection);
-    co_return true;
+    co_return JobOutcome::ok;
   }
   struct Release {
     ActiveCollections& active;
@@ -37,15 +40,15 @@ boost::asio::awaitable<bool> collection_job(SyncContext& context, ActiveCollecti
     ~Release() { active.erase(key); }
   } release{active, key};
 
-  auto result = co_await run_collection_pass(context, identity.did, identity.pds_url, collection);
+  auto result = co_await run_collection_pass(context, identity.did, identity.pds_url, collection, rescan);
   if (!result) {
     spdlog::error("collection pass failed did={} collection={} error=\"{}\"", identity.did, collection,
                   result.error().message);
-    co_return false;
+    co_return result.error().code == "RepoNotFound" ? JobOutcome::repo_missing : JobOutcome::failed;
   }
   spdlog::info("collection pass complete did={} collection={} pages={} records={} rejected={}", identity.did,
                collection, result->pages, result->records, result->rejected);
-  co_return true;
+  co_return JobOutcome::ok;
 }
 
 }  // namespace
@@ -70,33 +73,50 @@ boost::asio::awaitable<Expected<identity::Identity>> account_identity(SyncContex
 }
 
 boost::asio::awaitable<bool> run_account_pass(SyncContext& context, ActiveCollections& active,
-                                              const config::Account& account) {
+                                              const config::Account& account, bool rescan) {
+  bool refreshed = false;
   auto identity = co_await account_identity(context, account, false);
-  if (!identity) {
-    spdlog::error("account unresolved account={} error=\"{}\"", account.label(), identity.error().message);
-    co_return false;
-  }
-
-  bool described_ok = true;
-  std::vector<std::string> described;
-  if (needs_repo_description(account.collections)) {
-    auto listed = co_await described_collections(context, *identity);
-    if (listed) {
-      described = std::move(*listed);
-    } else {
-      // Exact NSIDs can still be fetched; the wildcards wait for the next pass.
-      described_ok = false;
-      spdlog::error("describeRepo failed did={} error=\"{}\"", identity->did, listed.error().message);
-      co_await context.store.record_account_error(identity->did, "describeRepo: " + listed.error().message);
+  for (;;) {
+    if (!identity) {
+      spdlog::error("account unresolved account={} error=\"{}\"", account.label(), identity.error().message);
+      co_return false;
     }
-  }
 
-  const auto collections = select_collections(account.collections, described);
-  std::vector<boost::asio::awaitable<bool>> jobs;
-  for (const auto& collection : collections) jobs.push_back(collection_job(context, active, *identity, collection));
-  const auto results = co_await run_all(std::move(jobs));
-  const bool all_ok = std::all_of(results.begin(), results.end(), [](bool ok) { return ok; });
-  co_return described_ok && all_ok;
+    bool described_ok = true;
+    bool repo_missing = false;
+    std::vector<std::string> described;
+    if (needs_repo_description(account.collections)) {
+      auto listed = co_await described_collections(context, *identity);
+      if (listed) {
+        described = std::move(*listed);
+      } else {
+        // Exact NSIDs can still be fetched; the wildcards wait for the next pass.
+        described_ok = false;
+        repo_missing = listed.error().code == "RepoNotFound";
+        spdlog::error("describeRepo failed did={} error=\"{}\"", identity->did, listed.error().message);
+        co_await context.store.record_account_error(identity->did, "describeRepo: " + listed.error().message);
+      }
+    }
+
+    const auto collections = select_collections(account.collections, described);
+    std::vector<boost::asio::awaitable<JobOutcome>> jobs;
+    for (const auto& collection : collections)
+      jobs.push_back(collection_job(context, active, *identity, collection, rescan));
+    const auto outcomes = co_await run_all(std::move(jobs));
+    const bool all_ok = std::all_of(outcomes.begin(), outcomes.end(), [](auto o) { return o == JobOutcome::ok; });
+    repo_missing = repo_missing || std::any_of(outcomes.begin(), outcomes.end(),
+                                               [](auto o) { return o == JobOutcome::repo_missing; });
+    if (!repo_missing || refreshed) co_return described_ok && all_ok;
+
+    // The host says it does not know the repo: the account may have moved. Ask again.
+    refreshed = true;
+    const auto previous_pds = identity->pds_url;
+    auto current = co_await account_identity(context, account, true);
+    if (!current || current->pds_url == previous_pds) co_return false;
+    spdlog::warn("account moved account={} did={} from={} to={}", account.label(), current->did, previous_pds,
+                 current->pds_url);
+    identity = std::move(current);
+  }
 }
 
 }  // namespace atbackfill::sync

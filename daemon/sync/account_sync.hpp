@@ -24,8 +24,10 @@ using ActiveCollections = std::set<std::pair<std::string, std::string>>;
 boost::asio::awaitable<Expected<identity::Identity>> account_identity(SyncContext& context,
                                                                       const config::Account& account, bool refresh);
 
-// True when every selected collection completed its pass.
+// True when every selected collection completed its pass. `rescan` re-lists every collection
+// from the start. When the host no longer knows the repo, the identity is resolved again
+// (skipping the cache) and, if the account moved to another PDS, the pass runs there.
 boost::asio::awaitable<bool> run_account_pass(SyncContext& context, ActiveCollections& active,
-                                              const config::Account& account);
+                                              const config::Account& account, bool rescan = false);
 
 }  // namespace atbackfill::sync

@@ -33,9 +33,10 @@ std::string list_records_url(const std::string& pds_url, const std::string& did,
 }
 
 boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& context, std::string did,
-                                                                   std::string pds_url, std::string collection) {
+                                                                   std::string pds_url, std::string collection,
+                                                                   bool from_start) {
   const auto state = co_await context.store.load_collection(did, collection);
-  std::optional<std::string> cursor = state.cursor;
+  std::optional<std::string> cursor = from_start ? std::nullopt : state.cursor;
   PassSummary summary;
   for (;;) {
     const auto url = list_records_url(pds_url, did, collection, context.options.page_size, cursor);

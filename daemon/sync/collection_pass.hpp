@@ -23,8 +23,12 @@ struct PassSummary {
 std::string list_records_url(const std::string& pds_url, const std::string& did, const std::string& collection,
                              int limit, const std::optional<std::string>& cursor);
 
-// Runs the pass. An Error (after retries) is also recorded on the collection in the store.
+// Runs the pass from the stored cursor, or from the start when `from_start` (a rescan: it
+// re-lists everything, so edits are caught; the cursor moves back and climbs again as pages
+// commit, which is safe because upserts are idempotent). An Error (after retries) is also
+// recorded on the collection in the store.
 boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& context, std::string did,
-                                                                   std::string pds_url, std::string collection);
+                                                                   std::string pds_url, std::string collection,
+                                                                   bool from_start = false);
 
 }  // namespace atbackfill::sync

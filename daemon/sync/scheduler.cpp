@@ -12,10 +12,16 @@ Scheduler::Scheduler(SyncContext context, std::vector<config::Account> accounts)
     : context_(std::move(context)), accounts_(std::move(accounts)) {}
 
 boost::asio::awaitable<bool> Scheduler::account_loop(const config::Account& account) {
+  auto last_full_listing = std::chrono::steady_clock::now();
   for (;;) {
     bool ok = false;
+    const bool rescan = std::chrono::steady_clock::now() - last_full_listing >= context_.options.rescan_interval;
+    if (rescan) {
+      last_full_listing = std::chrono::steady_clock::now();
+      spdlog::info("rescan started account={}", account.label());
+    }
     try {
-      ok = co_await run_account_pass(context_, active_, account);
+      ok = co_await run_account_pass(context_, active_, account, rescan);
     } catch (const boost::system::system_error& e) {
       if (e.code() == boost::asio::error::operation_aborted) throw;  // shutdown
       spdlog::error("account pass crashed account={} error=\"{}\"", account.label(), e.what());

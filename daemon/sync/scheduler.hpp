@@ -14,7 +14,8 @@ class Scheduler {
   Scheduler(SyncContext context, std::vector<config::Account> accounts);
 
   // With options.once: one pass over every account, then 0 when all succeeded, 1 otherwise.
-  // Without: passes forever, each account every poll_interval; ends only by cancellation.
+  // Without: passes forever, each account every poll_interval, and every rescan_interval a
+  // pass that re-lists everything from the start; ends only by cancellation.
   boost::asio::awaitable<int> run();
 
  private:

@@ -14,6 +14,8 @@ struct SyncOptions {
   int page_size = 100;
   std::chrono::milliseconds poll_interval{std::chrono::minutes(5)};
   std::chrono::milliseconds identity_ttl{std::chrono::hours(24)};
+  // How often a continuous run re-lists everything from the start (catches edits).
+  std::chrono::milliseconds rescan_interval{std::chrono::hours(24)};
   RetryPolicy retry;
   bool once = false;  // one pass over everything, then finish
 };

@@ -107,14 +107,50 @@ TEST_F(DaemonTest, AnUnresolvableAccountFailsAloneWithAClearError) {
   EXPECT_NE(log().find("account unresolved account=bob.test"), std::string::npos) << log();
 }
 
+TEST_F(DaemonTest, AnAccountThatMovedIsFollowedToItsNewHost) {
+  ASSERT_EQ(run_once(), 0) << log();
+  // alice moves from host A to host B and writes there; host A forgets her. Her identity is
+  // still fresh in the cache, so only "Could not find repo" can reveal the move.
+  network.host_b.add_account(alice, "alice.test", network.host_b.url());
+  for (int i = 0; i < 6; ++i)  // written after the move, so their TIDs sort above the stored cursor
+    network.host_b.put_record(alice, "network.comind.thought", make_tid(1800000000000000ull + i),
+                              R"({"text":"after the move","n":)" + std::to_string(i) + "}");
+  network.directory.add_account(alice, "alice.test", network.host_b.url());
+  network.host_a.remove_account(alice);
+  ASSERT_EQ(run_once(), 0) << log();
+  EXPECT_NE(log().find("account moved account=alice.test"), std::string::npos);
+  EXPECT_EQ(query_count("SELECT count(*) FROM records WHERE did = '" + alice + "'"), 146);
+  EXPECT_EQ(query_count("SELECT count(*) FROM accounts WHERE did = '" + alice + "' AND pds_url = '" +
+                        network.host_b.url() + "'"),
+            1);
+}
+
+TEST_F(DaemonTest, APeriodicRescanCatchesEditsBelowTheCursor) {
+  auto daemon = start_daemon(false);
+  ASSERT_TRUE(wait_for_query("SELECT count(*) FROM sync_state WHERE state = 'synced'", 4)) << log();
+  std::string rkey;
+  {
+    pqxx::connection connection(database->url());
+    pqxx::work work(connection);
+    rkey = work.exec1("SELECT min(rkey) FROM records WHERE collection = 'org.example.note'")[0].as<std::string>();
+  }
+  // An edit keeps the rkey (far below the stored cursor), so only a full re-listing sees it.
+  network.host_b.put_record(bob, "org.example.note", rkey, R"({"text":"edited","n":-1})");
+  const auto edited = "SELECT count(*) FROM records WHERE rkey = '" + rkey + "' AND value->>'text' = 'edited'";
+  EXPECT_TRUE(wait_for_query(edited, 1)) << log();
+  EXPECT_NE(log().find("rescan started"), std::string::npos);
+  daemon->send_signal(SIGTERM);
+  EXPECT_EQ(daemon->wait_for(10s), 0) << log();
+  EXPECT_EQ(table_mismatches(), 0);
+}
+
 TEST_F(DaemonTest, PollsForNewRecordsWithoutOnce) {
   auto daemon = start_daemon(false);
   ASSERT_TRUE(network.host_a.wait_for_count("/xrpc/com.atproto.repo.listRecords", 20, 30s));
   // Wait for the first full pass, then add records and expect them to land.
-  for (int i = 0; i < 300 && query_count("SELECT count(*) FROM sync_state WHERE state = 'synced'") < 4; ++i)
-    std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(wait_for_query("SELECT count(*) FROM sync_state WHERE state = 'synced'", 4)) << log();
   network.host_b.add_records(bob, "org.example.note", 3);
-  for (int i = 0; i < 300 && record_count() < expected_total + 3; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(wait_for_query("SELECT count(*) FROM records", expected_total + 3)) << log();
   EXPECT_EQ(record_count(), expected_total + 3);
   daemon->send_signal(SIGTERM);
   EXPECT_EQ(daemon->wait_for(10s), 0) << log();

@@ -1,5 +1,7 @@
 #include "daemon_test_support.hpp"
 
+#include <thread>
+
 namespace atbackfill::testing {
 
 void DaemonTest::SetUp() {
@@ -28,6 +30,7 @@ std::string DaemonTest::config_yaml(const std::string& host_overrides) const {
          "sync:\n"
          "  page_size: 10\n"
          "  poll_interval: 500ms\n"
+         "  rescan_interval: 2s\n"
          "  retry_attempts: 2\n"
          "  retry_initial_delay: 50ms\n"
          "  retry_max_delay: 100ms\n"
@@ -95,6 +98,19 @@ long long DaemonTest::query_count(const std::string& sql) {
   pqxx::connection connection(database->url());
   pqxx::work work(connection);
   return work.exec1(sql)[0].as<long long>();
+}
+
+bool DaemonTest::wait_for_query(const std::string& sql, long long at_least, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      if (query_count(sql) >= at_least) return true;
+    } catch (const pqxx::sql_error&) {
+      // not migrated yet
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 long long DaemonTest::record_count() { return query_count("SELECT count(*) FROM records"); }

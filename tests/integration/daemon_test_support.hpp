@@ -38,6 +38,10 @@ class DaemonTest : public ::testing::Test {
   long long table_mismatches();
   long long record_count();
   long long query_count(const std::string& sql);
+  // Polls `sql` until it yields at least `at_least` (tables may not exist yet while the
+  // daemon migrates); false at the deadline.
+  bool wait_for_query(const std::string& sql, long long at_least,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // (did, collection) pairs the configuration selects, and where they live.
   struct Selected {

@@ -19,6 +19,13 @@ TEST(XrpcError, ReferencePdsRepoNotFound) {
   EXPECT_EQ(e.describe(), "400 InvalidRequest: Could not find repo: did:plc:x");
 }
 
+TEST(XrpcError, ReferencePdsDescribeRepoUserNotFound) {
+  const auto e = decode_xrpc_error(400, R"({"error":"InvalidRequest","message":"Could not find user: did:plc:x"})");
+  EXPECT_TRUE(e.repo_missing);
+  EXPECT_FALSE(e.retryable);
+  EXPECT_FALSE(decode_xrpc_error(400, R"({"error":"InvalidRequest","message":"bad limit"})").repo_missing);
+}
+
 TEST(XrpcError, NamedRepoStates) {
   EXPECT_TRUE(decode_xrpc_error(400, R"({"error":"RepoNotFound","message":"gone"})").repo_missing);
   for (const std::string name : {"RepoDeactivated", "RepoTakendown", "RepoSuspended"}) {

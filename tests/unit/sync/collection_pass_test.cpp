@@ -60,9 +60,9 @@ struct Harness {
     context.options.page_size = 2;
     context.options.retry = RetryPolicy{3, std::chrono::milliseconds(1), std::chrono::milliseconds(2)};
   }
-  Expected<PassSummary> run_pass() {
+  Expected<PassSummary> run_pass(bool from_start = false) {
     Expected<PassSummary> result = permanent_error("not run");
-    boost::asio::co_spawn(io, run_collection_pass(context, did, pds, collection),
+    boost::asio::co_spawn(io, run_collection_pass(context, did, pds, collection, from_start),
                           [&](std::exception_ptr e, Expected<PassSummary> r) {
                             if (e) std::rethrow_exception(e);
                             result = std::move(r);
@@ -101,6 +101,17 @@ TEST(CollectionPass, ContinuesFromTheStoredCursorAndFetchesOnlyNewRecords) {
   ASSERT_FALSE(h.http.requests.empty());
   EXPECT_EQ(query_param(h.http.requests.front(), "cursor"), "a3");
   EXPECT_EQ((h.store.states[{did, collection}].cursor), "a4");
+}
+
+TEST(CollectionPass, ARescanListsEverythingAgainAndPicksUpEdits) {
+  Harness h;
+  h.store.states[{did, collection}] = store::CollectionState{"a4", "synced", 4};
+  serve_collection(h.http, {"a1", "a2", "a3", "a4"}, 2);
+  auto result = h.run_pass(true);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->records, 4);
+  EXPECT_FALSE(query_param(h.http.requests.front(), "cursor").has_value());
+  EXPECT_EQ((h.store.states[{did, collection}].cursor), "a4");  // back at the high-water mark
 }
 
 TEST(CollectionPass, StopsWhenTheLastPageHasNoCursor) {
