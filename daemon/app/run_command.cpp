@@ -11,11 +11,15 @@
 #include <csignal>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include "app/commands.hpp"
 #include "app/services.hpp"
 #include "app/systemd_notify.hpp"
+#include "status/metrics.hpp"
+#include "status/prometheus.hpp"
+#include "status/status_server.hpp"
 #include "store/migrate.hpp"
 #include "store/pg_sync_store.hpp"
 #include "sync/scheduler.hpp"
@@ -27,7 +31,7 @@ namespace {
 constexpr auto shutdown_grace = std::chrono::seconds(10);
 
 boost::asio::awaitable<int> migrate_then_sync(store::Database& database, sync::Scheduler& scheduler,
-                                              std::size_t accounts) {
+                                              std::size_t accounts, bool& migrated) {
   auto applied = co_await database.run([](pqxx::connection& connection) { return store::migrate(connection); });
   if (!applied) {
     spdlog::critical("migration failed error=\"{}\"", applied.error().message);
@@ -35,8 +39,23 @@ boost::asio::awaitable<int> migrate_then_sync(store::Database& database, sync::S
   }
   for (const auto& migration : *applied)
     spdlog::info("migration applied version={} name={}", migration.version, migration.name);
+  migrated = true;
   notify_ready("syncing " + std::to_string(accounts) + " accounts");
   co_return co_await scheduler.run();
+}
+
+// Starts the status server when `status.listen` is set. A server that cannot listen (e.g. the
+// port is taken) is logged and left out: syncing matters more than observing it.
+std::unique_ptr<status::StatusServer> start_status_server(boost::asio::any_io_executor executor,
+                                                          const std::string& listen, status::StatusHandlers handlers) {
+  if (listen.empty()) return nullptr;
+  auto server = std::make_unique<status::StatusServer>(std::move(executor), std::move(handlers));
+  if (auto started = server->start(listen); !started) {
+    spdlog::error("status server not started error=\"{}\"; continuing without it", started.error().message);
+    return nullptr;
+  }
+  spdlog::info("status server listening address={} port={}", listen, server->port());
+  return server;
 }
 
 }  // namespace
@@ -48,8 +67,17 @@ int run_daemon(const config::Settings& settings, bool once) {
   std::optional<store::Database> database_lane(std::in_place, store::DatabaseOptions{settings.database.url});
   store::Database& database = *database_lane;
   store::PgSyncStore store(database);
-  sync::Scheduler scheduler(sync::SyncContext{*network.http, store, *network.resolver, sync_options(settings, once)},
-                            settings.accounts);
+  status::Metrics metrics;
+  bool migrated = false;
+  sync::Scheduler scheduler(
+      sync::SyncContext{*network.http, store, *network.resolver, sync_options(settings, once), &metrics},
+      settings.accounts);
+  auto status_server = start_status_server(
+      io.get_executor(), settings.status.listen,
+      status::StatusHandlers{[&migrated] { return migrated; }, [&] {
+                               return status::render_prometheus(
+                                   status::Snapshot{metrics, migrated, network.http->stats(), database.stats()});
+                             }});
 
   int exit_code = exit_ok;
   bool stopping = false;
@@ -71,6 +99,7 @@ int run_daemon(const config::Settings& settings, bool once) {
         stopping = true;
         spdlog::info("shutdown requested signal={}", signal_number);
         notify_stopping();
+        if (status_server) status_server->stop();
         database.stop();
         network.transport->shutdown();
         stop.emit(boost::asio::cancellation_type::terminal);
@@ -85,7 +114,7 @@ int run_daemon(const config::Settings& settings, bool once) {
   signals.async_wait(on_signal);
 
   boost::asio::co_spawn(
-      io, migrate_then_sync(database, scheduler, settings.accounts.size()),
+      io, migrate_then_sync(database, scheduler, settings.accounts.size(), migrated),
       boost::asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr failure, int code) {
         exit_code = code;
         if (failure) {
@@ -101,6 +130,7 @@ int run_daemon(const config::Settings& settings, bool once) {
         if (stopping) exit_code = exit_ok;
         finished = true;
         network.transport->shutdown();  // idle keep-alive connections would keep io.run() going
+        if (status_server) status_server->stop();  // so would its acceptor and open connections
         signals.cancel();
         grace_timer.cancel();
       }));

@@ -4,6 +4,7 @@
 
 #include "atproto/list_records.hpp"
 #include "net/url.hpp"
+#include "status/metrics.hpp"
 #include "sync/async_util.hpp"
 #include "sync/collection_pass.hpp"
 #include "sync/collection_selection.hpp"
@@ -40,7 +41,10 @@ boost::asio::awaitable<JobOutcome> collection_job(SyncContext& context, ActiveCo
     ~Release() { active.erase(key); }
   } release{active, key};
 
+  auto* metrics = context.metrics;
+  const status::GaugeRaise in_progress(metrics ? &metrics->collections_in_progress : nullptr);
   auto result = co_await run_collection_pass(context, identity.did, identity.pds_url, collection, rescan);
+  if (metrics) ++(result ? metrics->collection_passes_ok_total : metrics->collection_passes_error_total);
   if (!result) {
     spdlog::error("collection pass failed did={} collection={} error=\"{}\"", identity.did, collection,
                   result.error().message);
@@ -61,6 +65,7 @@ boost::asio::awaitable<Expected<identity::Identity>> account_identity(SyncContex
   }
   auto resolved = co_await with_retries(context.options.retry, "resolve " + key,
                                         [&] { return context.resolver.resolve(key); });
+  if (auto* metrics = context.metrics) ++(resolved ? metrics->accounts_resolved_total : metrics->identity_errors_total);
   if (!resolved) {
     if (account.did) co_await context.store.record_account_error(*account.did, resolved.error().message);
     co_return resolved.error();

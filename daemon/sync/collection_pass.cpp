@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "atproto/list_records.hpp"
 #include "net/url.hpp"
+#include "status/metrics.hpp"
 #include "sync/async_util.hpp"
 #include "sync/xrpc_fetch.hpp"
 
@@ -67,10 +70,18 @@ boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& c
     summary.rejected += static_cast<std::int64_t>(page->rejected.size());
     const auto next_cursor = page->cursor;
     const auto page_records = page->records.size();
+    const auto page_repaired = std::count_if(page->records.begin(), page->records.end(),
+                                             [](const atproto::Record& record) { return record.repaired; });
     // Built as a named local: GCC 12 destroys braced temporaries inside co_await twice.
     store::PageCommit commit{did, collection, next_cursor, std::move(page->records),
                              static_cast<std::int64_t>(page->rejected.size()), done};
     co_await context.store.commit_page(std::move(commit));
+    if (auto* metrics = context.metrics) {
+      metrics->pages_committed_total += 1;
+      metrics->records_stored_total += page_records;
+      metrics->records_rejected_total += page->rejected.size();
+      metrics->records_repaired_total += static_cast<std::uint64_t>(page_repaired);
+    }
     spdlog::debug("page committed did={} collection={} records={} cursor={}", did, collection, page_records,
                   next_cursor.value_or("-"));
     if (done) co_return summary;

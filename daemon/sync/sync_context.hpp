@@ -8,6 +8,10 @@
 #include "store/sync_store.hpp"
 #include "sync/retry_policy.hpp"
 
+namespace atbackfill::status {
+struct Metrics;
+}
+
 namespace atbackfill::sync {
 
 struct SyncOptions {
@@ -25,6 +29,7 @@ struct SyncContext {
   store::SyncStore& store;
   identity::Resolver& resolver;
   SyncOptions options;
+  status::Metrics* metrics = nullptr;  // counters for the status server; null when not counted
 };
 
 }  // namespace atbackfill::sync
