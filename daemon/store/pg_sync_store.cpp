@@ -3,10 +3,13 @@
 
 #include <pqxx/pqxx>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "store/page_json.hpp"
 #include "store/pg_statements.hpp"
+#include "util/log.hpp"
 
 namespace atbackfill::store {
 namespace {
@@ -45,14 +48,54 @@ asio::awaitable<void> PgSyncStore::commit_page(PageCommit page) {
   // Built on the caller's thread once, not on every retry.
   const std::string records_json = page.records.empty() ? std::string() : page_records_json(page.records);
   const auto seen = static_cast<std::int64_t>(page.records.empty() ? 0 : distinct_rkeys(page.records));
-  co_await database_.run([&](pqxx::connection& connection) {
+  const bool stored = co_await database_.run([&](pqxx::connection& connection) {
     statements::prepare_all(connection);
     pqxx::work tx(connection);
     if (!records_json.empty()) {
-      tx.exec_prepared(statements::upsert_records, page.did, page.collection, records_json);
+      try {
+        tx.exec_prepared(statements::upsert_records, page.did, page.collection, records_json);
+      } catch (const pqxx::data_exception&) {
+        return false;  // some record's data is refused: store the page record by record instead
+      }
     }
     tx.exec_prepared(statements::advance_state, page.did, page.collection, nullable(page.cursor),
                      page.cursor.has_value(), page.pass_complete, seen, page.rejected);
+    tx.commit();
+    return true;
+  });
+  if (!stored) co_await commit_page_record_by_record(std::move(page));
+}
+
+// PostgreSQL refused part of a page (a number beyond numeric's range, a string jsonb cannot
+// hold, ...). Each record gets its own savepoint; the refused ones are logged and counted as
+// rejected, and the rest is committed together with the cursor in one transaction, so one
+// bad record neither loses the other records nor stalls the collection.
+asio::awaitable<void> PgSyncStore::commit_page_record_by_record(PageCommit page) {
+  std::vector<std::string> record_json;
+  record_json.reserve(page.records.size());
+  for (const auto& record : page.records) record_json.push_back(page_records_json({record}));
+  co_await database_.run([&](pqxx::connection& connection) {
+    statements::prepare_all(connection);
+    pqxx::work tx(connection);
+    std::int64_t stored = 0;
+    std::int64_t refused = 0;
+    for (std::size_t i = 0; i < page.records.size(); ++i) {
+      // Plain SQL savepoints: libpqxx 6.4's subtransaction does not recover the transaction
+      // after a failed statement.
+      tx.exec0("SAVEPOINT record");
+      try {
+        tx.exec_prepared(statements::upsert_records, page.did, page.collection, record_json[i]);
+        tx.exec0("RELEASE SAVEPOINT record");
+        ++stored;
+      } catch (const pqxx::data_exception& e) {
+        tx.exec0("ROLLBACK TO SAVEPOINT record");
+        ++refused;
+        spdlog::warn("record refused by database did={} collection={} rkey={} error=\"{}\"", page.did,
+                     page.collection, page.records[i].rkey, util::one_line(e.what()));
+      }
+    }
+    tx.exec_prepared(statements::advance_state, page.did, page.collection, nullable(page.cursor),
+                     page.cursor.has_value(), page.pass_complete, stored, page.rejected + refused);
     tx.commit();
   });
 }

@@ -15,6 +15,8 @@ class PgSyncStore final : public SyncStore {
   boost::asio::awaitable<CollectionState> load_collection(std::string did, std::string collection) override;
   // Records whose cid is unchanged (and that are not marked deleted) are left untouched, so
   // re-listing a collection does not move updated_at. Repeated rkeys: the last one wins.
+  // Records PostgreSQL refuses (SQLSTATE class 22) are left out and counted as rejected; the
+  // rest of the page still commits with its cursor.
   boost::asio::awaitable<void> commit_page(PageCommit page) override;
   boost::asio::awaitable<void> record_collection_error(std::string did, std::string collection,
                                                        std::string message) override;
@@ -25,6 +27,8 @@ class PgSyncStore final : public SyncStore {
   boost::asio::awaitable<void> record_account_error(std::string did, std::string message) override;
 
  private:
+  boost::asio::awaitable<void> commit_page_record_by_record(PageCommit page);
+
   Database& database_;
 };
 
