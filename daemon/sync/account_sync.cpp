@@ -26,6 +26,9 @@ boost::asio::awaitable<Expected<std::vector<std::string>>> described_collections
 
 enum class JobOutcome { ok, failed, repo_missing };
 
+// Far above any real account (Bluesky accounts use a handful of collections).
+constexpr std::size_t max_collections_per_account = 1000;
+
 // Runs one collection's pass unless the same (did, collection) is already being paged.
 boost::asio::awaitable<JobOutcome> collection_job(SyncContext& context, ActiveCollections& active,
                                                   identity::Identity identity, std::string collection,
@@ -103,7 +106,13 @@ boost::asio::awaitable<bool> run_account_pass(SyncContext& context, ActiveCollec
       }
     }
 
-    const auto collections = select_collections(account.collections, described);
+    auto collections = select_collections(account.collections, described);
+    if (collections.size() > max_collections_per_account) {
+      // A hostile or broken host could list any number of collections under a wildcard.
+      spdlog::error("too many collections did={} selected={} limit={}: the rest are skipped", identity->did,
+                    collections.size(), max_collections_per_account);
+      collections.resize(max_collections_per_account);
+    }
     std::vector<boost::asio::awaitable<JobOutcome>> jobs;
     for (const auto& collection : collections)
       jobs.push_back(collection_job(context, active, *identity, collection, rescan));

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include <algorithm>
 
 #include "atproto/list_records.hpp"
@@ -40,6 +42,10 @@ boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& c
                                                                    bool from_start) {
   const auto state = co_await context.store.load_collection(did, collection);
   std::optional<std::string> cursor = from_start ? std::nullopt : state.cursor;
+  // Every cursor of this pass: a server that hands out one again (a -> b -> a) would otherwise
+  // keep the pass going forever.
+  std::unordered_set<std::string> cursors_seen;
+  if (cursor) cursors_seen.insert(*cursor);
   PassSummary summary;
   for (;;) {
     const auto url = list_records_url(pds_url, did, collection, context.options.page_size, cursor);
@@ -59,8 +65,11 @@ boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& c
                      did, collection, record.rkey);
 
     const auto verdict = atproto::next_page_verdict(*page, cursor);
-    if (verdict == atproto::PageVerdict::cursor_stuck) {
-      const std::string message = "server returned the same cursor \"" + *cursor + "\" again; stopping this pass";
+    const bool cursor_repeats =
+        verdict == atproto::PageVerdict::next_page && page->cursor && !cursors_seen.insert(*page->cursor).second;
+    if (verdict == atproto::PageVerdict::cursor_stuck || cursor_repeats) {
+      const std::string message = "server returned the cursor \"" + page->cursor.value_or("") +
+                                  "\" a second time in one pass; stopping this pass";
       co_await context.store.record_collection_error(did, collection, message);
       co_return permanent_error(message);
     }

@@ -66,6 +66,16 @@ TEST_F(DaemonTest, StoresValuesLosslesslyAndRepairsWhatJsonbRefuses) {
   EXPECT_TRUE(row[3].as<bool>());
 }
 
+TEST_F(DaemonTest, ARecordPostgresRefusesIsLeftOutWithoutStallingItsCollection) {
+  // Valid JSON, but beyond the range of PostgreSQL's numeric type.
+  network.host_b.put_record(bob, "org.example.note", "zzzzzzzzzzzz2", R"({"n":1e200000})");
+  ASSERT_EQ(run_once(), 0) << log();
+  EXPECT_EQ(record_count(), expected_total);
+  EXPECT_EQ(query_count("SELECT records_rejected FROM sync_state WHERE collection = 'org.example.note'"), 1);
+  EXPECT_EQ(query_count("SELECT count(*) FROM sync_state WHERE state = 'synced'"), 4);
+  EXPECT_NE(log().find("record refused by database"), std::string::npos);
+}
+
 TEST_F(DaemonTest, RecordsNamingAnotherRepoAreRejectedNotStored) {
   network.host_b.set_hook([this](const FixtureRequest& request) -> std::optional<FixtureReply> {
     if (request.path != "/xrpc/com.atproto.repo.listRecords" || request.query.at("collection") != "org.example.note" ||

@@ -129,10 +129,24 @@ TEST(CollectionPass, ARepeatedCursorIsAnErrorNotAnEndlessLoop) {
   h.http.route(pds, [](const std::string&) { return FakeHttp::json(200, page_json({"c1", "c2"}, "c2")); });
   auto result = h.run_pass();
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message.find("same cursor"), std::string::npos);
+  EXPECT_NE(result.error().message.find("a second time"), std::string::npos);
   EXPECT_EQ(h.http.requests.size(), 2u);
   EXPECT_EQ((h.store.states[{did, collection}].state), "error");
   EXPECT_FALSE((h.store.collection_errors[{did, collection}].empty()));
+}
+
+TEST(CollectionPass, CursorsThatCycleEndThePassWithAnError) {
+  Harness h;
+  h.http.route(pds, [](const std::string& url) {
+    const auto cursor = query_param(url, "cursor");
+    if (!cursor) return FakeHttp::json(200, page_json({"c1"}, "a"));
+    if (*cursor == "a") return FakeHttp::json(200, page_json({"c2"}, "b"));
+    return FakeHttp::json(200, page_json({"c3"}, "a"));  // b -> a: back to a cursor already used
+  });
+  auto result = h.run_pass();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(h.http.requests.size(), 3u);
+  EXPECT_EQ((h.store.states[{did, collection}].state), "error");
 }
 
 TEST(CollectionPass, RetriesServerErrorsThenSucceeds) {
