@@ -61,10 +61,12 @@ class SystemDnsResolver final : public DnsTxtResolver {
   }
 
   boost::asio::awaitable<Expected<std::vector<std::string>>> lookup_txt(std::string name) override {
-    co_return co_await boost::asio::co_spawn(
-        pool_,
-        [name]() -> boost::asio::awaitable<Expected<std::vector<std::string>>> { co_return query_txt(name); },
-        boost::asio::use_awaitable);
+    // A named closure: GCC 12 destroys a closure temporary (and its captured string) twice
+    // when it is created inside a co_await expression.
+    auto blocking_query = [name = std::move(name)]() -> boost::asio::awaitable<Expected<std::vector<std::string>>> {
+      co_return query_txt(name);
+    };
+    co_return co_await boost::asio::co_spawn(pool_, std::move(blocking_query), boost::asio::use_awaitable);
   }
 
  private:
