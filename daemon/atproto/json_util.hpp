@@ -16,6 +16,6 @@ Expected<boost::json::value> parse_json(std::string_view text, std::string_view 
 // The member `key` of `object` when it is a string; nullopt otherwise.
 std::optional<std::string_view> string_member(const boost::json::object& object, std::string_view key);
 
-inline constexpr std::size_t json_max_depth = 512;
+inline constexpr std::size_t json_max_depth = 2048;
 
 }  // namespace atbackfill::atproto

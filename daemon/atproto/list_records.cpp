@@ -1,6 +1,8 @@
 // Decoding of com.atproto.repo.listRecords pages: validation, exact value spans, cursor verdicts.
 #include "atproto/list_records.hpp"
 
+#include <algorithm>
+
 #include <boost/json/value.hpp>
 #include <unordered_set>
 
@@ -49,6 +51,11 @@ std::optional<std::string> decode_record(const boost::json::value& element, std:
   if (auto reason = check_uri(*uri, did, collection, record.rkey)) return reason;
   const auto cid = string_member(object, "cid");
   if (!cid || cid->empty()) return "record has no cid";
+  // A CID in string form is multibase text: letters and digits only.
+  if (cid->size() > 512 || !std::all_of(cid->begin(), cid->end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      }))
+    return "record cid is not a CID";
   record.cid = std::string(*cid);
   const auto* value = object.if_contains("value");
   if (value == nullptr) return "record has no value";

@@ -102,9 +102,15 @@ Settings load_file(const std::string& path) {
   if (!file) fail(errno);
   std::string text;
   char buffer[8192];
+  // A configuration is a few kilobytes; a bound keeps `-c /dev/zero` from eating memory.
+  constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
   while (true) {
     const auto count = std::fread(buffer, 1, sizeof buffer, file.get());
     text.append(buffer, count);
+    if (text.size() > max_config_bytes) {
+      throw ConfigError("cannot read " + path + ": larger than " + std::to_string(max_config_bytes / (1024 * 1024)) +
+                        " MiB");
+    }
     if (count < sizeof buffer) break;
   }
   // A directory opens fine and only fails on read (EISDIR).

@@ -196,7 +196,10 @@ class BeastHttpClient final : public ClosableHttpClient {
       response.headers.emplace_back(lowercase(field.name_string()), std::string(field.value()));
     response.body = std::move(message.body());
     response.url = url_text(url);
-    co_return Exchange{std::move(response), message.keep_alive(), false};
+    // Bytes after the response that nobody asked for would be read as the answer to the
+    // next request on this connection: such a connection is not reused.
+    const bool reusable = message.keep_alive() && buffer.size() == 0;
+    co_return Exchange{std::move(response), reusable, false};
   }
 
   Error read_error(const beast::error_code& ec, const Url& url, bool got_some) const {

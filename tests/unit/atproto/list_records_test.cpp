@@ -89,7 +89,7 @@ TEST(ListRecords, KeepsValueBytesExactly) {
 }
 
 TEST(ListRecords, HandlesDeepNesting) {
-  const std::size_t depth = 300;
+  const std::size_t depth = 1500;  // far beyond Boost.JSON's default of 32 and real records
   std::string value;
   for (std::size_t i = 0; i < depth; ++i) value += "{\"a\":";
   value += "1";
@@ -158,6 +158,16 @@ TEST(ListRecords, RejectsForeignAndMalformedRecords) {
   EXPECT_NE(reason(8).find("at://"), std::string::npos) << reason(8);
   EXPECT_NE(reason(9).find("rkey"), std::string::npos) << reason(9);
   EXPECT_NE(reason(10).find("not a JSON object"), std::string::npos) << reason(10);
+}
+
+TEST(ListRecords, RejectsCidsThatAreNotMultibaseText) {
+  const auto page = decode_ok(R"({"records":[)" + record_json("good", "{}") + "," +
+                              record_json("nul", "{}", "baf\\u0000y") + "," + record_json("space", "{}", "bafy abc") +
+                              "]}");
+  ASSERT_EQ(page.records.size(), 1u);
+  EXPECT_EQ(page.records[0].rkey, "good");
+  ASSERT_EQ(page.rejected.size(), 2u);
+  EXPECT_EQ(page.rejected[0].reason, "record cid is not a CID");
 }
 
 TEST(ListRecords, RepairsNulEscapeWithoutTouchingOtherRecords) {

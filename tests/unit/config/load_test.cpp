@@ -252,6 +252,15 @@ TEST_F(LoadFileTest, DirectoryIsUnreadable) {
   }
 }
 
+TEST_F(LoadFileTest, EndlessInputIsRefusedNotRead) {
+  try {
+    (void)load_file("/dev/zero");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()), "cannot read /dev/zero: larger than 16 MiB");
+  }
+}
+
 TEST_F(LoadFileTest, ExampleFileParses) {
   const auto settings =
       load_file(std::string(ATBACKFILL_SOURCE_DIR) + "/config/atbackfill.example.yaml");

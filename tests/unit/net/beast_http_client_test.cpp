@@ -84,6 +84,23 @@ TEST_F(BeastClientTest, ConnectionCloseResponsesAreNotReused) {
   EXPECT_EQ(server.connections(), 2);
 }
 
+TEST_F(BeastClientTest, AConnectionWithUnrequestedBytesAfterTheResponseIsNotReused) {
+  // The first answer comes with a second, unsolicited response in the same write; reusing
+  // the connection would hand that stray response to the next request.
+  TestServer server([](const ServerRequest& request) {
+    if (request.target == "/1") return Reply{http_response(200, "first") + http_response(200, "stray")};
+    return Reply{http_response(200, "second")};
+  });
+  auto c = client();
+  const auto first = get(*c, base(server) + "/1");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->body, "first");
+  const auto second = get(*c, base(server) + "/2");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->body, "second");
+  EXPECT_EQ(server.connections(), 2);
+}
+
 TEST_F(BeastClientTest, IdleConnectionClosedByServerIsRetriedTransparently) {
   // The server drops each connection after answering without saying so.
   TestServer server([](const ServerRequest&) { return Reply{http_response(200, "x"), true}; });
