@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/services.hpp"
+#include "atproto/syntax.hpp"
 #include "store/migrate.hpp"
 
 namespace atbackfill::app {
@@ -34,12 +35,19 @@ int run_check_config(const config::Settings& settings) {
         ++wildcard_accounts;
         break;
       }
-  std::cout << settings.source << ": ok (" << settings.accounts.size() << " accounts, " << wildcard_accounts
+  std::cout << settings.source << ": ok (" << settings.accounts.size()
+            << (settings.accounts.size() == 1 ? " account, " : " accounts, ") << wildcard_accounts
             << " with wildcard collections, " << settings.host_limits.size() << " host overrides)\n";
   return exit_ok;
 }
 
 int run_resolve(const config::Settings& settings, const std::string& handle_or_did) {
+  const bool is_did = handle_or_did.starts_with("did:");
+  if (is_did ? !atproto::is_valid_did(handle_or_did)
+             : !atproto::is_valid_handle(atproto::normalize_handle(handle_or_did))) {
+    std::cerr << "atbackfill: \"" << handle_or_did << "\" is not a valid " << (is_did ? "DID" : "handle") << "\n";
+    return exit_usage;
+  }
   boost::asio::io_context io(1);
   auto network = make_network_services(io.get_executor(), settings);
   int exit_code = exit_failure;

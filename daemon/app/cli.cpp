@@ -18,7 +18,7 @@ commands:
 
 options:
   -c, --config FILE           configuration file (default /etc/atbackfill/atbackfill.yaml)
-      --log-level LEVEL       trace, debug, info (default), warn, error
+      --log-level LEVEL       trace, debug, info (default), warn (or warning), error, critical
   -h, --help                  show this help
       --version               show the version
 
@@ -73,7 +73,7 @@ Expected<CliOptions> parse_cli(const std::vector<std::string>& args) {
   }
   if (!have_command) return permanent_error("no command given");
   static const std::map<std::string, std::string> levels = {{"trace", ""}, {"debug", ""}, {"info", ""},
-                                                            {"warn", ""},  {"error", ""}, {"critical", ""}};
+                                                            {"warn", ""},  {"warning", ""}, {"error", ""}, {"critical", ""}};
   if (!levels.contains(options.log_level)) return permanent_error("unknown log level \"" + options.log_level + "\"");
   if (options.once && options.command != Command::run) return permanent_error("--once applies to run only");
   if (options.json && options.command != Command::status) return permanent_error("--json applies to status only");

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
       default: return app::exit_usage;
     }
   } catch (const std::exception& e) {
-    spdlog::critical("fatal error=\"{}\"", e.what());
+    spdlog::critical("fatal error=\"{}\"", util::one_line(e.what()));
     return app::exit_failure;
   }
 }

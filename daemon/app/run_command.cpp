@@ -37,8 +37,6 @@ boost::asio::awaitable<int> migrate_then_sync(store::Database& database, sync::S
     spdlog::critical("migration failed error=\"{}\"", applied.error().message);
     co_return exit_unavailable;
   }
-  for (const auto& migration : *applied)
-    spdlog::info("migration applied version={} name={}", migration.version, migration.name);
   migrated = true;
   notify_ready("syncing " + std::to_string(accounts) + " accounts");
   co_return co_await scheduler.run();

@@ -3,6 +3,7 @@
 #include <boost/json/value.hpp>
 #include <pqxx/connection>
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -16,7 +17,20 @@ boost::json::value optional_json(const std::optional<std::string>& text) {
   return text ? boost::json::value(*text) : boost::json::value(nullptr);
 }
 
-boost::json::value report_json(const store::StatusReport& report) {
+// Configured accounts that have no row yet: handles that never resolved have no DID to key
+// a row by, so without this an operator would not see them at all.
+std::vector<std::string> unresolved_accounts(const config::Settings& settings, const store::StatusReport& report) {
+  std::vector<std::string> missing;
+  for (const auto& account : settings.accounts) {
+    const bool known = std::any_of(report.accounts.begin(), report.accounts.end(), [&](const auto& row) {
+      return (account.did && row.did == *account.did) || (account.handle && row.handle == *account.handle);
+    });
+    if (!known) missing.push_back(account.label());
+  }
+  return missing;
+}
+
+boost::json::value report_json(const store::StatusReport& report, const std::vector<std::string>& unresolved) {
   boost::json::array accounts;
   for (const auto& a : report.accounts)
     accounts.push_back({{"did", a.did},
@@ -42,7 +56,10 @@ boost::json::value report_json(const store::StatusReport& report) {
                            {"last_synced_at", optional_json(c.last_synced_at)},
                            {"updated_at", c.updated_at}});
   const auto& t = report.totals;
+  boost::json::array unresolved_json;
+  for (const auto& label : unresolved) unresolved_json.push_back(boost::json::value(label));
   return {{"accounts", std::move(accounts)},
+          {"unresolved_accounts", std::move(unresolved_json)},
           {"collections", std::move(collections)},
           {"totals",
            {{"accounts", t.accounts},
@@ -55,7 +72,7 @@ boost::json::value report_json(const store::StatusReport& report) {
             {"records_deleted", t.records_deleted}}}};
 }
 
-void print_table(const store::StatusReport& report) {
+void print_table(const store::StatusReport& report, const std::vector<std::string>& unresolved) {
   std::cout << std::left << std::setw(32) << "ACCOUNT" << std::setw(36) << "COLLECTION" << std::setw(12) << "STATE"
             << std::right << std::setw(10) << "RECORDS" << "  LAST SYNC / ERROR\n";
   for (const auto& c : report.collections) {
@@ -68,6 +85,8 @@ void print_table(const store::StatusReport& report) {
     if (a.last_error) std::cout << "account " << a.handle.value_or(a.did) << ": error: " << *a.last_error << "\n";
     if (a.warning) std::cout << "account " << a.handle.value_or(a.did) << ": warning: " << *a.warning << "\n";
   }
+  for (const auto& label : unresolved)
+    std::cout << "account " << label << ": not resolved yet (the daemon's log says why)\n";
   const auto& t = report.totals;
   std::cout << "\n" << t.accounts << " accounts, " << t.collections << " collections (" << t.synced << " synced, "
             << t.backfilling << " backfilling, " << t.pending << " pending, " << t.error << " error), " << t.records
@@ -79,10 +98,11 @@ void print_table(const store::StatusReport& report) {
 int run_status(const config::Settings& settings, bool json) {
   pqxx::connection connection(settings.database.url);
   const auto report = store::query_status(connection);
+  const auto unresolved = unresolved_accounts(settings, report);
   if (json)
-    std::cout << boost::json::serialize(report_json(report)) << "\n";
+    std::cout << boost::json::serialize(report_json(report, unresolved)) << "\n";
   else
-    print_table(report);
+    print_table(report, unresolved);
   return exit_ok;
 }
 

@@ -1,6 +1,8 @@
 // The DB lane: its thread, its queue, and reconnecting with backoff.
 #include "store/database.hpp"
 
+#include "util/log.hpp"
+
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -134,7 +136,7 @@ struct Database::Impl {
       }
       spdlog::warn("db {} attempt={} retry_in_ms={} error=\"{}\"",
                    kind == FailureKind::broken_connection ? "reconnect" : "retry", attempt, delay.count(),
-                   describe(error));
+                   util::one_line(describe(error)));
       if (!wait_unless_stopped(delay)) {
         spdlog::info("db unit abandoned reason=stopping attempt={}", attempt);
         job.done(std::make_exception_ptr(Stopped{}));

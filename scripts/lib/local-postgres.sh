@@ -40,6 +40,9 @@ local_postgres_start() {
       return 1
     }
   fi
+  # The server (running as postgres when we are root) must be able to write its log.
+  touch "$var/postgres.log"
+  [[ "$(id -u)" == 0 ]] && chown postgres: "$var/postgres.log"
   if ! _local_postgres_as_owner "$LOCAL_POSTGRES_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     # setsid: Ctrl-C on the daemon must not also fast-stop the database under it.
     _local_postgres_as_owner setsid "$LOCAL_POSTGRES_BIN/pg_ctl" -D "$data" -l "$var/postgres.log" -w -t 60 \
