@@ -39,6 +39,9 @@ auto with_retries(const RetryPolicy& policy, std::string what, MakeAttempt attem
   for (int failed = 0;;) {
     auto result = co_await attempt();
     if (result.ok() || !result.error().retryable || ++failed >= policy.max_attempts) co_return result;
+    // A request cut short by shutdown is not worth a retry (or a warning).
+    boost::asio::cancellation_state cancellation = co_await boost::asio::this_coro::cancellation_state;
+    if (cancellation.cancelled() != boost::asio::cancellation_type::none) co_return result;
     const auto delay = policy.delay_after(failed, unit_random());
     spdlog::warn("retrying what=\"{}\" attempt={} delay_ms={} error=\"{}\"", what, failed + 1, delay.count(),
                  result.error().message);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/database.hpp"
 #include "sync/async_util.hpp"
 
 namespace atbackfill::sync {
@@ -22,6 +23,8 @@ boost::asio::awaitable<bool> Scheduler::account_loop(const config::Account& acco
     }
     try {
       ok = co_await run_account_pass(context_, active_, account, rescan);
+    } catch (const store::Stopped&) {
+      throw;  // shutdown: the database lane no longer takes work
     } catch (const boost::system::system_error& e) {
       if (e.code() == boost::asio::error::operation_aborted) throw;  // shutdown
       spdlog::error("account pass crashed account={} error=\"{}\"", account.label(), e.what());
