@@ -44,7 +44,7 @@ asio::awaitable<CollectionState> PgSyncStore::load_collection(std::string did, s
   });
 }
 
-asio::awaitable<void> PgSyncStore::commit_page(PageCommit page) {
+asio::awaitable<std::int64_t> PgSyncStore::commit_page(PageCommit page) {
   // Built on the caller's thread once, not on every retry.
   const std::string records_json = page.records.empty() ? std::string() : page_records_json(page.records);
   const auto seen = static_cast<std::int64_t>(page.records.empty() ? 0 : distinct_rkeys(page.records));
@@ -63,18 +63,19 @@ asio::awaitable<void> PgSyncStore::commit_page(PageCommit page) {
     tx.commit();
     return true;
   });
-  if (!stored) co_await commit_page_record_by_record(std::move(page));
+  if (stored) co_return 0;
+  co_return co_await commit_page_record_by_record(std::move(page));
 }
 
 // PostgreSQL refused part of a page (a number beyond numeric's range, a string jsonb cannot
 // hold, ...). Each record gets its own savepoint; the refused ones are logged and counted as
 // rejected, and the rest is committed together with the cursor in one transaction, so one
 // bad record neither loses the other records nor stalls the collection.
-asio::awaitable<void> PgSyncStore::commit_page_record_by_record(PageCommit page) {
+asio::awaitable<std::int64_t> PgSyncStore::commit_page_record_by_record(PageCommit page) {
   std::vector<std::string> record_json;
   record_json.reserve(page.records.size());
   for (const auto& record : page.records) record_json.push_back(page_records_json({record}));
-  co_await database_.run([&](pqxx::connection& connection) {
+  co_return co_await database_.run([&](pqxx::connection& connection) {
     statements::prepare_all(connection);
     pqxx::work tx(connection);
     std::int64_t stored = 0;
@@ -97,6 +98,7 @@ asio::awaitable<void> PgSyncStore::commit_page_record_by_record(PageCommit page)
     tx.exec_prepared(statements::advance_state, page.did, page.collection, nullable(page.cursor),
                      page.cursor.has_value(), page.pass_complete, stored, page.rejected + refused);
     tx.commit();
+    return refused;
   });
 }
 

@@ -17,7 +17,7 @@ class PgSyncStore final : public SyncStore {
   // re-listing a collection does not move updated_at. Repeated rkeys: the last one wins.
   // Records PostgreSQL refuses (SQLSTATE class 22) are left out and counted as rejected; the
   // rest of the page still commits with its cursor.
-  boost::asio::awaitable<void> commit_page(PageCommit page) override;
+  boost::asio::awaitable<std::int64_t> commit_page(PageCommit page) override;
   boost::asio::awaitable<void> record_collection_error(std::string did, std::string collection,
                                                        std::string message) override;
 
@@ -27,7 +27,7 @@ class PgSyncStore final : public SyncStore {
   boost::asio::awaitable<void> record_account_error(std::string did, std::string message) override;
 
  private:
-  boost::asio::awaitable<void> commit_page_record_by_record(PageCommit page);
+  boost::asio::awaitable<std::int64_t> commit_page_record_by_record(PageCommit page);
 
   Database& database_;
 };

@@ -37,8 +37,9 @@ class SyncStore {
   // Stored progress of one collection; a default (no cursor, "pending") when unknown.
   virtual boost::asio::awaitable<CollectionState> load_collection(std::string did, std::string collection) = 0;
   // Upserts the page's records and advances the cursor in ONE transaction. Retries across
-  // connection loss until it succeeds or the store is stopped (then it throws).
-  virtual boost::asio::awaitable<void> commit_page(PageCommit page) = 0;
+  // connection loss until it succeeds or the store is stopped (then it throws). Returns how
+  // many of the records the database refused (left out and counted as rejected).
+  virtual boost::asio::awaitable<std::int64_t> commit_page(PageCommit page) = 0;
   // Marks a collection as failed with a message (kept until the next successful page).
   virtual boost::asio::awaitable<void> record_collection_error(std::string did, std::string collection,
                                                                std::string message) = 0;

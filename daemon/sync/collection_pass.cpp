@@ -84,11 +84,13 @@ boost::asio::awaitable<Expected<PassSummary>> run_collection_pass(SyncContext& c
     // Built as a named local: GCC 12 destroys braced temporaries inside co_await twice.
     store::PageCommit commit{did, collection, next_cursor, std::move(page->records),
                              static_cast<std::int64_t>(page->rejected.size()), done};
-    co_await context.store.commit_page(std::move(commit));
+    const auto refused = static_cast<std::size_t>(co_await context.store.commit_page(std::move(commit)));
+    summary.records -= static_cast<std::int64_t>(refused);
+    summary.rejected += static_cast<std::int64_t>(refused);
     if (auto* metrics = context.metrics) {
       metrics->pages_committed_total += 1;
-      metrics->records_stored_total += page_records;
-      metrics->records_rejected_total += page->rejected.size();
+      metrics->records_stored_total += page_records - refused;
+      metrics->records_rejected_total += page->rejected.size() + refused;
       metrics->records_repaired_total += static_cast<std::uint64_t>(page_repaired);
     }
     spdlog::debug("page committed did={} collection={} records={} cursor={}", did, collection, page_records,

@@ -36,7 +36,7 @@ class PgSyncStoreTest : public ::testing::Test {
     store_ = std::make_unique<PgSyncStore>(*database_);
   }
 
-  void commit(PageCommit page) { run_blocking(store_->commit_page(std::move(page))); }
+  std::int64_t commit(PageCommit page) { return run_blocking(store_->commit_page(std::move(page))); }
 
   static PageCommit page(std::vector<atproto::Record> records, std::optional<std::string> cursor,
                          bool complete = false) {
@@ -135,9 +135,10 @@ TEST_F(PgSyncStoreTest, FailureAfterTheRecordsRollsBackRecordsAndCursor) {
 TEST_F(PgSyncStoreTest, RecordsThePostgresRefusesAreLeftOutAndTheRestCommits) {
   commit(page({record("3k2a", "bafya", R"({"text":"one"})")}, "3k2a"));
   // jsonb refuses \u0000 and numbers beyond numeric's range; the records around them stay.
-  commit(page({record("3k2b", "bafyb", R"({"text":"two"})"), record("3k2c", "bafyc", R"({"t":"\u0000"})"),
-               record("3k2d", "bafyd", R"({"n":1e200000})"), record("3k2e", "bafye", R"({"text":"five"})")},
-              "3k2e"));
+  EXPECT_EQ(commit(page({record("3k2b", "bafyb", R"({"text":"two"})"), record("3k2c", "bafyc", R"({"t":"\u0000"})"),
+                         record("3k2d", "bafyd", R"({"n":1e200000})"), record("3k2e", "bafye", R"({"text":"five"})")},
+                        "3k2e")),
+            2);
   EXPECT_EQ(sql("SELECT string_agg(rkey, ',' ORDER BY rkey) FROM records"), "3k2a,3k2b,3k2e");
   EXPECT_EQ(state_column("cursor"), "3k2e");
   EXPECT_EQ(state_column("records_rejected"), "2");

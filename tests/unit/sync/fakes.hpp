@@ -54,14 +54,14 @@ class FakeStore final : public store::SyncStore {
     auto found = states.find({did, collection});
     co_return found == states.end() ? store::CollectionState{std::nullopt, "pending", 0} : found->second;
   }
-  boost::asio::awaitable<void> commit_page(store::PageCommit page) override {
+  boost::asio::awaitable<std::int64_t> commit_page(store::PageCommit page) override {
     auto& state = states[{page.did, page.collection}];
     if (page.cursor) state.cursor = page.cursor;
     state.state = page.pass_complete ? "synced" : "backfilling";
     state.records_seen += static_cast<std::int64_t>(page.records.size());
     for (const auto& r : page.records) records[{page.did, page.collection, r.rkey}] = Row{r.cid, r.value_json};
     commits.push_back(std::move(page));
-    co_return;
+    co_return 0;
   }
   boost::asio::awaitable<void> record_collection_error(std::string did, std::string collection,
                                                        std::string message) override {
