@@ -56,7 +56,7 @@ http::response<http::string_body> to_response(const StatusReply& reply, bool kee
 
 }  // namespace
 
-struct StatusServer::State : std::enable_shared_from_this<State> {
+struct StatusServer::State {
   State(asio::any_io_executor executor, StatusHandlers handlers, StatusServerOptions options)
       : executor(std::move(executor)), handlers(std::move(handlers)), options(options) {}
 
@@ -68,13 +68,14 @@ struct StatusServer::State : std::enable_shared_from_this<State> {
   std::uint64_t next_connection = 0;
   bool stopped = false;
 
-  asio::awaitable<void> accept_loop();
-  asio::awaitable<void> session(tcp::socket socket);
+  // Each takes its own reference to the state: a coroutine starts lazily, so the reference
+  // must be bound when the call is made, not taken from inside the body once it runs.
+  asio::awaitable<void> accept_loop(std::shared_ptr<State> self);
+  asio::awaitable<void> session(std::shared_ptr<State> self, tcp::socket socket);
   asio::awaitable<bool> reply(beast::tcp_stream& stream, const StatusReply& reply, bool keep_alive);
 };
 
-asio::awaitable<void> StatusServer::State::accept_loop() {
-  const auto self = shared_from_this();  // the frame keeps the state alive
+asio::awaitable<void> StatusServer::State::accept_loop(std::shared_ptr<State> self) {
   while (!stopped) {
     auto [error, socket] = co_await acceptor->async_accept(use_tuple);
     if (stopped || error == asio::error::operation_aborted) co_return;
@@ -90,7 +91,7 @@ asio::awaitable<void> StatusServer::State::accept_loop() {
       socket.close(ignored);
       continue;
     }
-    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+    asio::co_spawn(executor, session(self, std::move(socket)), asio::detached);
   }
 }
 
@@ -102,8 +103,8 @@ asio::awaitable<bool> StatusServer::State::reply(beast::tcp_stream& stream, cons
   co_return !error;
 }
 
-asio::awaitable<void> StatusServer::State::session(tcp::socket socket) {
-  const auto self = shared_from_this();
+asio::awaitable<void> StatusServer::State::session([[maybe_unused]] std::shared_ptr<State> self,
+                                                    tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   const auto id = next_connection++;
   connections.emplace(id, &stream);
@@ -171,7 +172,7 @@ Expected<Ok> StatusServer::start(const std::string& listen) {
     }
     state_->acceptor.emplace(std::move(acceptor));
     state_->stopped = false;
-    asio::co_spawn(state_->executor, state_->accept_loop(), asio::detached);
+    asio::co_spawn(state_->executor, state_->accept_loop(state_), asio::detached);
     return Ok{};
   }
   return permanent_error("status.listen \"" + listen + "\": cannot listen: " + last_problem);
