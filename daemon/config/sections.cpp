@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "config/duration.hpp"
 #include "config/host_syntax.hpp"
 #include "config/syntax.hpp"
 
@@ -132,6 +133,10 @@ void read_sync(const Reader& reader, const Field& field, Settings::Sync& out) {
     } else {
       out.retry_max_delay = reader.duration(entry);
     }
+  }
+  if (out.retry_initial_delay > out.retry_max_delay) {
+    reader.fail(field, "retry_initial_delay (" + format_duration(out.retry_initial_delay) +
+                           ") is longer than retry_max_delay (" + format_duration(out.retry_max_delay) + ")");
   }
 }
 

@@ -181,6 +181,8 @@ TEST_F(ErrorTest, BadDurations) {
   EXPECT_EQ(error_of(accounts + "sync:\n  poll_interval: 5x\n"),
             "atbackfill.yaml:3: sync.poll_interval: \"5x\" is not a valid duration: unknown unit "
             "\"x\" (expected ms, s, m, h or d)");
+  EXPECT_EQ(error_of(accounts + "sync:\n  retry_initial_delay: 10m\n  retry_max_delay: 1s\n"),
+            "atbackfill.yaml:3: sync: retry_initial_delay (10m) is longer than retry_max_delay (1s)");
   EXPECT_EQ(error_of(accounts + "sync:\n  rescan_interval: -1s\n"),
             "atbackfill.yaml:3: sync.rescan_interval: \"-1s\" is not a valid duration: durations "
             "cannot be negative");
