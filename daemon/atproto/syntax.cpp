@@ -63,9 +63,14 @@ bool is_valid_did(std::string_view text) {
   if (!std::all_of(method.begin(), method.end(), [](char c) { return c >= 'a' && c <= 'z'; })) return false;
   const std::string_view id = rest.substr(colon + 1);
   if (id.empty() || id.back() == ':' || id.back() == '%') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return is_alnum(c) || c == '.' || c == '_' || c == ':' || c == '%' || c == '-';
-  });
+  const auto is_hex = [](char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (!(is_alnum(c) || c == '.' || c == '_' || c == ':' || c == '%' || c == '-')) return false;
+    // W3C DID syntax: '%' only as a percent-encoded byte (did:web encodes a port as %3A).
+    if (c == '%' && (i + 2 >= id.size() || !is_hex(id[i + 1]) || !is_hex(id[i + 2]))) return false;
+  }
+  return true;
 }
 
 bool is_valid_handle(std::string_view text) {

@@ -1,8 +1,11 @@
-// Config-internal syntax checks for NSIDs, DIDs and handles.
+// Config-side syntax checks: the atproto rules, plus what only configuration needs
+// (wildcard prefixes, host keys).
 #include "config/syntax.hpp"
 
 #include <algorithm>
 #include <vector>
+
+#include "atproto/syntax.hpp"
 
 namespace atbackfill::config::detail {
 namespace {
@@ -10,9 +13,6 @@ namespace {
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
-bool is_hex_digit(char c) {
-  return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 // Splits on '.', keeping empty pieces so that "a..b" and "a." are seen as invalid.
 std::vector<std::string_view> split_dots(std::string_view text) {
@@ -40,10 +40,6 @@ bool is_domain_like(std::string_view text, std::size_t max_length, bool tld_firs
   return !is_ascii_digit(tld.front());
 }
 
-bool is_did_id_char(char c) {
-  return is_ascii_alnum(c) || c == '.' || c == '_' || c == ':' || c == '%' || c == '-';
-}
-
 }  // namespace
 
 std::string to_lower(std::string_view text) {
@@ -63,37 +59,14 @@ bool is_domain_label(std::string_view label) {
 
 bool is_nsid_authority(std::string_view text) { return is_domain_like(text, 253, true); }
 
-bool is_nsid(std::string_view text) {
-  if (text.size() > 317) return false;
-  const auto last_dot = text.rfind('.');
-  if (last_dot == std::string_view::npos) return false;
-  const auto authority = text.substr(0, last_dot);
-  const auto name = text.substr(last_dot + 1);
-  if (name.empty() || name.size() > 63 || !is_ascii_alpha(name.front())) return false;
-  if (!std::all_of(name.begin(), name.end(), is_ascii_alnum)) return false;
-  return is_nsid_authority(authority);
-}
+bool is_nsid(std::string_view text) { return atproto::is_valid_nsid(text); }
 
 bool is_did(std::string_view text) {
-  if (text.size() > 2048 || !text.starts_with("did:")) return false;
-  const auto rest = text.substr(4);
-  const auto colon = rest.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  const auto method = rest.substr(0, colon);
-  if (!std::all_of(method.begin(), method.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
-    return false;
-  }
-  const auto id = rest.substr(colon + 1);
-  if (id.empty() || id.back() == ':') return false;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    if (!is_did_id_char(id[i])) return false;
-    // A '%' must start a percent-encoded byte.
-    if (id[i] == '%' &&
-        (i + 2 >= id.size() || !is_hex_digit(id[i + 1]) || !is_hex_digit(id[i + 2]))) {
-      return false;
-    }
-  }
-  if (method == "plc") {
+  if (!atproto::is_valid_did(text)) return false;
+  // Stricter than the generic syntax where the method is known: a did:plc id is 24 base32
+  // characters, so a typo in the configuration is caught before any network request.
+  if (text.starts_with("did:plc:")) {
+    const auto id = text.substr(8);
     return id.size() == 24 && std::all_of(id.begin(), id.end(), [](char c) {
              return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
            });
@@ -101,6 +74,6 @@ bool is_did(std::string_view text) {
   return true;
 }
 
-bool is_handle(std::string_view text) { return is_domain_like(text, 253, false); }
+bool is_handle(std::string_view text) { return atproto::is_valid_handle(text); }
 
 }  // namespace atbackfill::config::detail

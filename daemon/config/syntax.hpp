@@ -1,5 +1,5 @@
-// Config-internal syntax checks for NSIDs, DIDs and handles (a deliberate local copy, so the
-// config module stays free of other modules).
+// Config-side syntax checks: NSIDs, DIDs and handles by the atproto rules (atproto/syntax),
+// plus the pieces only configuration needs (wildcard prefixes, domain labels of host keys).
 #pragma once
 
 #include <string>
@@ -16,14 +16,13 @@ bool is_domain_label(std::string_view label);
 // segment not starting with a digit), case-insensitive.
 bool is_nsid_authority(std::string_view text);
 
-// authority + "." + name; the name is [A-Za-z][A-Za-z0-9]{0,62}; <= 317 chars in total.
+// atproto::is_valid_nsid.
 bool is_nsid(std::string_view text);
 
-// did:<method>:<id> with the generic DID syntax; did:plc ids are 24 base32 characters.
+// atproto::is_valid_did, and for did:plc an id of exactly 24 base32 characters.
 bool is_did(std::string_view text);
 
-// A domain name of >= 2 labels whose last label does not start with a digit; <= 253 chars.
-// Case-insensitive (callers lowercase before storing).
+// atproto::is_valid_handle (case-insensitive; callers lowercase before storing).
 bool is_handle(std::string_view text);
 
 }  // namespace atbackfill::config::detail
