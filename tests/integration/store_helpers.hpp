@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "atproto/list_records.hpp"
+#include "store/migrate.hpp"
 #include "support/scratch_database.hpp"
 
 namespace atbackfill::store_test {
@@ -77,5 +78,21 @@ inline atproto::Record make_record(std::string did, std::string collection, std:
   record.created_at = std::move(created_at);
   return record;
 }
+
+// A fixture with a fresh scratch database migrated to the current schema (skipped, or failed,
+// as ScratchDatabase::create() decides when no server is configured).
+class MigratedDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scratch_ = testing::ScratchDatabase::create();
+    if (!scratch_) {
+      GTEST_SKIP() << "no test database";
+    }
+    pqxx::connection connection(scratch_->url());
+    ASSERT_TRUE(store::migrate(connection).ok());
+  }
+
+  std::optional<testing::ScratchDatabase> scratch_;
+};
 
 }  // namespace atbackfill::store_test

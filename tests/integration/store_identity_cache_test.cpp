@@ -16,15 +16,11 @@ using store_test::query_value;
 using store_test::run_blocking;
 using testing::ScratchDatabase;
 
-class IdentityCacheTest : public ::testing::Test {
+class IdentityCacheTest : public store_test::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    scratch_ = ScratchDatabase::create();
-    if (!scratch_) {
-      GTEST_SKIP() << "no test database";
-    }
-    pqxx::connection connection(scratch_->url());
-    ASSERT_TRUE(migrate(connection).ok());
+    MigratedDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     database_ = std::make_unique<Database>(DatabaseOptions{scratch_->url()});
     store_ = std::make_unique<PgSyncStore>(*database_);
   }
@@ -37,7 +33,6 @@ class IdentityCacheTest : public ::testing::Test {
   }
   std::optional<std::string> sql(const std::string& query) { return query_value(scratch_->url(), query); }
 
-  std::optional<ScratchDatabase> scratch_;
   std::unique_ptr<Database> database_;
   std::unique_ptr<PgSyncStore> store_;
 };

@@ -19,15 +19,11 @@ using testing::ScratchDatabase;
 constexpr const char* did = "did:plc:alice";
 constexpr const char* nsid = "network.comind.thought";
 
-class PgSyncStoreTest : public ::testing::Test {
+class PgSyncStoreTest : public store_test::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    scratch_ = ScratchDatabase::create();
-    if (!scratch_) {
-      GTEST_SKIP() << "no test database";
-    }
-    pqxx::connection connection(scratch_->url());
-    ASSERT_TRUE(migrate(connection).ok());
+    MigratedDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     DatabaseOptions options;
     options.url = scratch_->url();
     options.initial_backoff = std::chrono::milliseconds(10);
@@ -58,7 +54,6 @@ class PgSyncStoreTest : public ::testing::Test {
         .value_or("NULL");
   }
 
-  std::optional<ScratchDatabase> scratch_;
   std::unique_ptr<Database> database_;
   std::unique_ptr<PgSyncStore> store_;
 };

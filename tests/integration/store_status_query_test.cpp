@@ -16,18 +16,7 @@ using store_test::make_record;
 using store_test::run_blocking;
 using testing::ScratchDatabase;
 
-class StatusQueryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    scratch_ = ScratchDatabase::create();
-    if (!scratch_) {
-      GTEST_SKIP() << "no test database";
-    }
-    pqxx::connection connection(scratch_->url());
-    ASSERT_TRUE(migrate(connection).ok());
-  }
-  std::optional<ScratchDatabase> scratch_;
-};
+class StatusQueryTest : public store_test::MigratedDatabaseTest {};
 
 TEST_F(StatusQueryTest, EmptyDatabaseHasEmptyReport) {
   pqxx::connection connection(scratch_->url());
